@@ -1,0 +1,308 @@
+//! Symbolic differentiation on the DAG.
+//!
+//! A derivative is `Option<NodeId>`, where `None` is a structural zero: the node does
+//! not depend on the variable. Tracking zeros this way, instead of building `0 * u`,
+//! keeps the derivative small and keeps it finite where `u` is infinite.
+//!
+//! Rules are chosen for stability: `softplus' = sigmoid`, `sigmoid' = sigmoid(u) ·
+//! sigmoid(-u)`, `tanh' = 4·sigmoid(2u)·sigmoid(-2u)`, `ln' = u'/u`.
+//!
+//! Kinks: `if c { a } else { b }` differentiates to `if c { a' } else { b' }`, so the
+//! author picks the value at the kink by writing `>` or `>=`. `max`, `min` and `abs`
+//! follow one tie rule: where both sides are equal, the derivative is the one of
+//! smaller magnitude (0 when one side does not depend on the variable). So
+//! `max(0, x)`, `min(x, 6)`, `clamp(x, lo, hi)` and `abs(x)` have derivative 0 at
+//! their kinks, as PyTorch's relu, relu6, hardtanh and abs do.
+
+use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
+use std::collections::HashMap;
+
+/// `2 / sqrt(pi)`, the factor in `erf'`.
+const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
+
+/// Differentiates `root` with respect to `var` (an `Input` or `Param` node).
+/// Returns `None` when the result is identically zero.
+pub fn differentiate(g: &mut Graph, root: NodeId, var: NodeId) -> Option<NodeId> {
+    let mut memo: HashMap<NodeId, Option<NodeId>> = HashMap::new();
+    // Children have smaller ids than parents, so visiting reachable ids in order
+    // differentiates every child before its parents, with no recursion to overflow.
+    for id in g.reachable(&[root]) {
+        let d = derivative_of(g, id, var, &memo);
+        memo.insert(id, d);
+    }
+    memo[&root]
+}
+
+/// Like [`differentiate`], but an identically zero derivative becomes the constant 0.
+pub fn differentiate_node(g: &mut Graph, root: NodeId, var: NodeId) -> NodeId {
+    let span = g.span(root);
+    differentiate(g, root, var).unwrap_or_else(|| g.constant(0.0, span))
+}
+
+fn derivative_of(
+    g: &mut Graph,
+    id: NodeId,
+    var: NodeId,
+    memo: &HashMap<NodeId, Option<NodeId>>,
+) -> Option<NodeId> {
+    let s = g.span(id);
+    let d = |n: NodeId| memo[&n];
+    match g.node(id) {
+        Node::Input | Node::Param(_) => (id == var).then(|| g.constant(1.0, s)),
+        Node::Const(_) | Node::Bool(_) | Node::Cmp(..) | Node::And(..) | Node::Or(..) => None,
+        Node::Neg(a) => d(a).map(|da| g.neg(da, s)),
+        Node::Add(a, b) => match (d(a), d(b)) {
+            (Some(da), Some(db)) => Some(g.add(da, db, s)),
+            (da, db) => da.or(db),
+        },
+        Node::Sub(a, b) => match (d(a), d(b)) {
+            (Some(da), Some(db)) => Some(g.sub(da, db, s)),
+            (Some(da), None) => Some(da),
+            (None, Some(db)) => Some(g.neg(db, s)),
+            (None, None) => None,
+        },
+        Node::Mul(a, b) => {
+            let left = d(a).map(|da| g.mul(da, b, s));
+            let right = d(b).map(|db| g.mul(a, db, s));
+            add_opt(g, left, right, s)
+        }
+        Node::Div(a, b) => match (d(a), d(b)) {
+            (None, None) => None,
+            (Some(da), None) => Some(g.div(da, b, s)),
+            // (a/b)' = (a' - (a/b)·b') / b reuses the quotient already computed.
+            (da, Some(db)) => {
+                let q_db = g.mul(id, db, s);
+                let num = match da {
+                    Some(da) => g.sub(da, q_db, s),
+                    None => g.neg(q_db, s),
+                };
+                Some(g.div(num, b, s))
+            }
+        },
+        Node::Call(f, u) => {
+            let du = d(u)?;
+            Some(call_derivative(g, id, f, u, du))
+        }
+        Node::Max(a, b) => Some(tie_derivative(g, CmpOp::Gt, a, b, d(a), d(b))?),
+        Node::Min(a, b) => Some(tie_derivative(g, CmpOp::Lt, a, b, d(a), d(b))?),
+        Node::Pow(a, b) => match (d(a), d(b)) {
+            (None, None) => None,
+            (Some(da), None) => {
+                let one = g.constant(1.0, s);
+                let bm1 = g.sub(b, one, s);
+                let p = g.pow(a, bm1, s);
+                let bp = g.mul(b, p, s);
+                Some(g.mul(bp, da, s))
+            }
+            (da, Some(db)) => {
+                let ln_a = g.call(Func::Ln, a, s);
+                let t1 = g.mul(db, ln_a, s);
+                let inner = match da {
+                    Some(da) => {
+                        let bda = g.mul(b, da, s);
+                        let t2 = g.div(bda, a, s);
+                        g.add(t1, t2, s)
+                    }
+                    None => t1,
+                };
+                Some(g.mul(id, inner, s))
+            }
+        },
+        Node::Powi(a, n) => {
+            let da = d(a)?;
+            let p = g.powi(a, n - 1, s);
+            let c = g.constant(f64::from(n), s);
+            let cp = g.mul(c, p, s);
+            Some(g.mul(cp, da, s))
+        }
+        Node::Select(c, a, b) => match (d(a), d(b)) {
+            (None, None) => None,
+            (da, db) => {
+                let da = da.unwrap_or_else(|| g.constant(0.0, s));
+                let db = db.unwrap_or_else(|| g.constant(0.0, s));
+                Some(g.select(c, da, db, s))
+            }
+        },
+    }
+}
+
+fn add_opt(g: &mut Graph, a: Option<NodeId>, b: Option<NodeId>, s: proc_macro2::Span) -> Option<NodeId> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(g.add(a, b, s)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `f'(u) · du`, for the node `id = f(u)`.
+fn call_derivative(g: &mut Graph, id: NodeId, f: Func, u: NodeId, du: NodeId) -> NodeId {
+    let s = g.span(id);
+    let factor = match f {
+        Func::Exp => id,
+        Func::Expm1 => g.call(Func::Exp, u, s),
+        Func::Ln => return g.div(du, u, s),
+        Func::Log1p => {
+            let one = g.constant(1.0, s);
+            let den = g.add(one, u, s);
+            return g.div(du, den, s);
+        }
+        Func::Sqrt => {
+            let two = g.constant(2.0, s);
+            let den = g.mul(two, id, s);
+            return g.div(du, den, s);
+        }
+        Func::Tanh => g.sech_squared(u, s),
+        Func::Sigmoid => {
+            let nu = g.neg(u, s);
+            let other = g.call(Func::Sigmoid, nu, s);
+            g.mul(id, other, s)
+        }
+        Func::Softplus => g.call(Func::Sigmoid, u, s),
+        Func::Erf | Func::Erfc => {
+            let sign = if f == Func::Erf { 1.0 } else { -1.0 };
+            let c = g.constant(sign * TWO_OVER_SQRT_PI, s);
+            let u2 = g.powi(u, 2, s);
+            let nu2 = g.neg(u2, s);
+            let e = g.call(Func::Exp, nu2, s);
+            g.mul(c, e, s)
+        }
+        Func::Sin => g.call(Func::Cos, u, s),
+        Func::Cos => {
+            let sin = g.call(Func::Sin, u, s);
+            g.neg(sin, s)
+        }
+        Func::Abs => {
+            // sign(u) · du with sign(0) = 0, written as selects.
+            let zero = g.constant(0.0, s);
+            let pos = g.cmp(CmpOp::Gt, u, zero, s);
+            let neg = g.cmp(CmpOp::Lt, u, zero, s);
+            let ndu = g.neg(du, s);
+            let inner = g.select(neg, ndu, zero, s);
+            return g.select(pos, du, inner, s);
+        }
+    };
+    g.mul(factor, du, s)
+}
+
+/// Derivative of `max(a, b)` (`op` = `>`) or `min(a, b)` (`op` = `<`) under the tie
+/// rule in the module docs.
+fn tie_derivative(
+    g: &mut Graph,
+    op: CmpOp,
+    a: NodeId,
+    b: NodeId,
+    da: Option<NodeId>,
+    db: Option<NodeId>,
+) -> Option<NodeId> {
+    let s = g.span(a);
+    let zero = g.constant(0.0, s);
+    match (da, db) {
+        (None, None) => None,
+        (Some(da), None) => {
+            let wins = g.cmp(op, a, b, s);
+            Some(g.select(wins, da, zero, s))
+        }
+        (None, Some(db)) => {
+            let wins = g.cmp(op, b, a, s);
+            Some(g.select(wins, db, zero, s))
+        }
+        (Some(da), Some(db)) => {
+            let a_wins = g.cmp(op, a, b, s);
+            let b_wins = g.cmp(op, b, a, s);
+            let abs_da = g.call(Func::Abs, da, s);
+            let abs_db = g.call(Func::Abs, db, s);
+            let smaller = g.cmp(CmpOp::Le, abs_da, abs_db, s);
+            let tie = g.select(smaller, da, db, s);
+            let otherwise = g.select(b_wins, db, tie, s);
+            Some(g.select(a_wins, da, otherwise, s))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::eval;
+    use proc_macro2::Span;
+
+    fn graph_x() -> (Graph, NodeId, Span) {
+        let mut g = Graph::new("x", vec!["alpha".into()]);
+        let s = Span::call_site();
+        let x = g.input(s);
+        (g, x, s)
+    }
+
+    #[test]
+    fn relu_derivative_is_zero_at_the_kink() {
+        let (mut g, x, s) = graph_x();
+        let zero = g.constant(0.0, s);
+        let relu = g.max(zero, x, s);
+        let d = differentiate_node(&mut g, relu, x);
+        assert_eq!(eval(&g, d, 0.0, &[]), 0.0);
+        assert_eq!(eval(&g, d, 1e-300, &[]), 1.0);
+        assert_eq!(eval(&g, d, -1.0, &[]), 0.0);
+        // The same with the arguments swapped.
+        let relu2 = g.max(x, zero, s);
+        let d2 = differentiate_node(&mut g, relu2, x);
+        assert_eq!(eval(&g, d2, 0.0, &[]), 0.0);
+    }
+
+    #[test]
+    fn abs_derivative_is_zero_at_zero() {
+        let (mut g, x, s) = graph_x();
+        let a = g.call(Func::Abs, x, s);
+        let d = differentiate_node(&mut g, a, x);
+        assert_eq!(eval(&g, d, 0.0, &[]), 0.0);
+        assert_eq!(eval(&g, d, -2.0, &[]), -1.0);
+    }
+
+    #[test]
+    fn constant_derivative_is_structural_zero() {
+        let (mut g, x, s) = graph_x();
+        let alpha = g.param(0, s);
+        let e = g.call(Func::Exp, alpha, s);
+        assert_eq!(differentiate(&mut g, e, x), None);
+    }
+
+    #[test]
+    fn parameter_derivative_of_prelu() {
+        let (mut g, x, s) = graph_x();
+        let alpha = g.param(0, s);
+        let zero = g.constant(0.0, s);
+        let c = g.cmp(CmpOp::Gt, x, zero, s);
+        let ax = g.mul(alpha, x, s);
+        let f = g.select(c, x, ax, s);
+        let da = differentiate_node(&mut g, f, alpha);
+        assert_eq!(eval(&g, da, 2.0, &[0.25]), 0.0);
+        assert_eq!(eval(&g, da, -2.0, &[0.25]), -2.0);
+        let dx = differentiate_node(&mut g, f, x);
+        assert_eq!(eval(&g, dx, 0.0, &[0.25]), 0.25);
+    }
+
+    #[test]
+    fn derivative_of_a_tower_stays_small() {
+        let (mut g, x, s) = graph_x();
+        let mut t = x;
+        for _ in 0..50 {
+            t = g.call(Func::Tanh, t, s);
+        }
+        let before = g.len();
+        let d = differentiate_node(&mut g, t, x);
+        let nodes = g.reachable(&[d]).len();
+        assert!(nodes < 12 * before, "{nodes} nodes for a tower of {before}");
+    }
+
+    #[test]
+    fn mish_derivative_matches_closed_form() {
+        let (mut g, x, s) = graph_x();
+        let sp = g.call(Func::Softplus, x, s);
+        let t = g.call(Func::Tanh, sp, s);
+        let f = g.mul(x, t, s);
+        let d = differentiate_node(&mut g, f, x);
+        for &v in &[-3.0f64, -0.5, 0.0, 0.7, 4.0] {
+            let spv = crate::eval::softplus(v);
+            let want = spv.tanh() + v * crate::eval::sigmoid(v) * (1.0 - spv.tanh().powi(2));
+            let got = eval(&g, d, v, &[]);
+            assert!((got - want).abs() < 1e-14, "{v}: {got} vs {want}");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The interpreter: evaluates a DAG in `f64`.
+//!
+//! It is the engine's reference semantics. Constant folding, the property tests of
+//! the differentiator, and the command-line tool all use it, so it favours stable
+//! formulas over speed.
+
+use crate::graph::{Func, Graph, Node, NodeId};
+
+/// Evaluates a one-argument function of the language in `f64`.
+pub fn eval_func(f: Func, x: f64) -> f64 {
+    match f {
+        Func::Exp => x.exp(),
+        Func::Expm1 => x.exp_m1(),
+        Func::Ln => x.ln(),
+        Func::Log1p => x.ln_1p(),
+        Func::Sqrt => x.sqrt(),
+        Func::Tanh => x.tanh(),
+        Func::Sigmoid => sigmoid(x),
+        Func::Softplus => softplus(x),
+        Func::Erf => libm::erf(x),
+        Func::Erfc => libm::erfc(x),
+        Func::Sin => x.sin(),
+        Func::Cos => x.cos(),
+        Func::Abs => x.abs(),
+    }
+}
+
+/// `1 / (1 + exp(-x))`, without overflow or cancellation in either tail.
+pub fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `ln(1 + exp(x))`, without overflow or cancellation in either tail.
+pub fn softplus(x: f64) -> f64 {
+    x.max(0.0) + (-x.abs()).exp().ln_1p()
+}
+
+/// `max` that returns NaN when either side is NaN (`f64::max` would drop it).
+pub fn max_nan(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+/// `min` that returns NaN when either side is NaN.
+pub fn min_nan(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.min(b)
+    }
+}
+
+/// The values of every node reachable from `roots`, indexed by id (unreached nodes are
+/// NaN). Conditions are stored as 1.0 (true) and 0.0 (false).
+pub fn eval_all(g: &Graph, roots: &[NodeId], x: f64, params: &[f64]) -> Vec<f64> {
+    let mut v = vec![f64::NAN; g.len()];
+    for id in g.reachable(roots) {
+        let at = |n: NodeId| v[n.0 as usize];
+        let truth = |b: bool| if b { 1.0 } else { 0.0 };
+        let value = match g.node(id) {
+            Node::Const(bits) => f64::from_bits(bits),
+            Node::Input => x,
+            Node::Param(i) => params.get(i as usize).copied().unwrap_or(f64::NAN),
+            Node::Neg(a) => -at(a),
+            Node::Add(a, b) => at(a) + at(b),
+            Node::Sub(a, b) => at(a) - at(b),
+            Node::Mul(a, b) => at(a) * at(b),
+            Node::Div(a, b) => at(a) / at(b),
+            Node::Call(f, a) => eval_func(f, at(a)),
+            Node::Max(a, b) => max_nan(at(a), at(b)),
+            Node::Min(a, b) => min_nan(at(a), at(b)),
+            Node::Pow(a, b) => at(a).powf(at(b)),
+            Node::Powi(a, n) => at(a).powi(n),
+            Node::Cmp(op, a, b) => truth(op.apply(at(a), at(b))),
+            Node::And(c, d) => truth(at(c) != 0.0 && at(d) != 0.0),
+            Node::Or(c, d) => truth(at(c) != 0.0 || at(d) != 0.0),
+            Node::Bool(b) => truth(b),
+            Node::Select(c, a, b) => {
+                if at(c) != 0.0 {
+                    at(a)
+                } else {
+                    at(b)
+                }
+            }
+        };
+        v[id.0 as usize] = value;
+    }
+    v
+}
+
+/// Evaluates one node at input `x` with these parameter values.
+pub fn eval(g: &Graph, root: NodeId, x: f64, params: &[f64]) -> f64 {
+    eval_all(g, &[root], x, params)[root.0 as usize]
+}
+
+/// The truth value of every comparison reachable from `roots`, in id order: two
+/// points with equal vectors lie on the same side of every kink.
+pub fn branch_pattern(g: &Graph, roots: &[NodeId], x: f64, params: &[f64]) -> Vec<bool> {
+    let values = eval_all(g, roots, x, params);
+    g.reachable(roots)
+        .into_iter()
+        .filter(|&id| matches!(g.node(id), Node::Cmp(..)))
+        .map(|id| values[id.0 as usize] != 0.0)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_tails() {
+        assert_eq!(sigmoid(-800.0), 0.0);
+        assert!(sigmoid(-700.0) > 0.0);
+        assert_eq!(sigmoid(800.0), 1.0);
+        assert_eq!(softplus(1000.0), 1000.0);
+        assert!((softplus(-50.0) - (-50f64).exp()).abs() < 1e-35);
+    }
+
+    #[test]
+    fn max_and_min_keep_nan() {
+        assert!(max_nan(f64::NAN, 1.0).is_nan());
+        assert!(max_nan(1.0, f64::NAN).is_nan());
+        assert!(min_nan(0.0, f64::NAN).is_nan());
+        assert_eq!(max_nan(0.0, 2.0), 2.0);
+    }
+}

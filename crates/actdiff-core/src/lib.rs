@@ -1,0 +1,211 @@
+//! The actdiff expression language: the engine behind `activation!`.
+//!
+//! A definition such as `pub Mish(x) = x * tanh(softplus(x));` passes through small
+//! pure phases, one module each:
+//!
+//! 1. [`syntax`]: parse the definition from tokens (or text, through
+//!    [`compile_str`]), keeping every span;
+//! 2. [`valid`] and [`lower`]: check names, arity and types, and build the
+//!    hash-consed DAG ([`graph`]) through simplifying constructors ([`simplify`]);
+//! 3. [`diff`]: differentiate with respect to the input (twice) and each parameter;
+//! 4. [`nan`] and [`emit`]: schedule each result and write Rust with `quote`.
+//!
+//! [`eval`] interprets a DAG in `f64`, and [`print`] writes it back in DSL syntax.
+//! The crate never imports `proc_macro`: the macro crate is a thin shell over
+//! [`expand`], and everything here is tested on plain strings.
+
+pub mod diagnostic;
+pub mod diff;
+pub mod emit;
+pub mod eval;
+pub mod graph;
+pub mod lower;
+pub mod nan;
+pub mod print;
+pub mod simplify;
+mod suggest;
+pub mod syntax;
+pub mod valid;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use graph::{Graph, Node, NodeId};
+pub use syntax::Header;
+
+use proc_macro2::{Span, TokenStream};
+use std::str::FromStr;
+
+/// A definition that passed every check, with its derived formulas.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    /// Name, input, parameters, attributes and visibility as written.
+    pub header: Header,
+    /// The DAG holding the formula and all its derivatives.
+    pub graph: Graph,
+    /// `f(x)`
+    pub forward: NodeId,
+    /// `f'(x)`
+    pub derivative: NodeId,
+    /// `f''(x)`
+    pub second_derivative: NodeId,
+    /// `∂f/∂p` for each parameter, in declaration order.
+    pub param_derivatives: Vec<NodeId>,
+}
+
+impl Definition {
+    /// Differentiates a lowered formula: `f'`, `f''` and each `∂f/∂p`.
+    pub fn new(header: Header, mut graph: Graph, forward: NodeId) -> Definition {
+        let span = graph.span(forward);
+        let x = graph.input(span);
+        let derivative = diff::differentiate_node(&mut graph, forward, x);
+        let second_derivative = diff::differentiate_node(&mut graph, derivative, x);
+        let param_derivatives = (0..header.params.len() as u16)
+            .map(|i| {
+                let p = graph.param(i, span);
+                diff::differentiate_node(&mut graph, forward, p)
+            })
+            .collect();
+        Definition {
+            header,
+            graph,
+            forward,
+            derivative,
+            second_derivative,
+            param_derivatives,
+        }
+    }
+
+    /// The declared default of each parameter.
+    pub fn default_params(&self) -> Vec<f64> {
+        self.header.params.iter().map(|p| p.default).collect()
+    }
+}
+
+/// The result of compiling one definition of an invocation.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The header, when it parsed: a failed definition still gets a stub by this name.
+    pub header: Option<Header>,
+    /// The definition, or every error found in it.
+    pub result: Result<Definition, Vec<syn::Error>>,
+}
+
+/// Compiles every definition in a token stream (the body of `activation!`).
+pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
+    let parsed = syntax::parse_definitions(tokens);
+    if parsed.is_empty() {
+        return vec![Outcome {
+            header: None,
+            result: Err(vec![syn::Error::new(
+                Span::call_site(),
+                "no definition: write one like `pub Relu(x) = max(0, x);`",
+            )]),
+        }];
+    }
+    let mut seen: Vec<String> = Vec::new();
+    parsed
+        .into_iter()
+        .map(|p| {
+            let mut errors = p.errors;
+            let mut lowered = None;
+            if let Some(h) = &p.header {
+                valid::check_header(h, &mut errors);
+                let name = h.name.to_string();
+                if seen.contains(&name) {
+                    errors.push(syn::Error::new(
+                        h.name.span(),
+                        format!("`{name}` is defined twice in this invocation"),
+                    ));
+                }
+                seen.push(name);
+                if let Some(body) = &p.body {
+                    lowered = lower::lower(h, body, &mut errors);
+                }
+            }
+            let result = match (errors.is_empty(), lowered, &p.header) {
+                (true, Some((graph, root)), Some(h)) => Ok(Definition::new(h.clone(), graph, root)),
+                _ => Err(errors),
+            };
+            Outcome {
+                header: p.header,
+                result,
+            }
+        })
+        .collect()
+}
+
+/// What `activation!` expands to for this input.
+pub fn expand(tokens: TokenStream) -> TokenStream {
+    emit::emit_all(&compile(tokens))
+}
+
+/// Compiles definitions given as text, for run-time use and tools. Errors carry byte
+/// ranges into `source` and render with a snippet.
+pub fn compile_str(source: &str) -> Result<Vec<Definition>, Diagnostics> {
+    let fail = |items| Diagnostics {
+        source: source.to_string(),
+        items,
+    };
+    let tokens = TokenStream::from_str(source).map_err(|e| {
+        fail(vec![Diagnostic {
+            message: format!("cannot read the definition: {e}"),
+            help: None,
+            range: e.span().byte_range(),
+        }])
+    })?;
+    let mut defs = Vec::new();
+    let mut items = Vec::new();
+    for outcome in compile(tokens) {
+        match outcome.result {
+            Ok(d) => defs.push(d),
+            Err(errors) => items.extend(errors.iter().flat_map(Diagnostic::from_syn)),
+        }
+    }
+    if items.is_empty() {
+        Ok(defs)
+    } else {
+        Err(fail(items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiles_the_seed_definitions() {
+        let defs = compile_str(
+            "pub Relu(x) = max(0, x);
+             pub LeakyRelu(x; negative_slope = 0.01) = if x > 0 { x } else { negative_slope * x };
+             pub Prelu(x; learn alpha = 0.25) = if x > 0 { x } else { alpha * x };
+             pub Mish(x) = x * tanh(softplus(x));",
+        )
+        .expect("compiles");
+        assert_eq!(defs.len(), 4);
+        let relu = &defs[0];
+        assert_eq!(print::to_dsl(&relu.graph, relu.derivative), "if x > 0 { 1 } else { 0 }");
+        assert_eq!(print::to_dsl(&relu.graph, relu.second_derivative), "0");
+        let prelu = &defs[2];
+        assert_eq!(
+            print::to_dsl(&prelu.graph, prelu.param_derivatives[0]),
+            "if x > 0 { 0 } else { x }"
+        );
+    }
+
+    #[test]
+    fn header_errors_are_collected_with_body_errors() {
+        let err = compile_str("F(x; x = 1, a = 2, a = 3) = tahn(x);").expect_err("errors");
+        let msgs: Vec<&str> = err.items.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+    }
+
+    #[test]
+    fn duplicate_definitions_and_reserved_names() {
+        let err = compile_str("A(x) = x; A(x) = x; T(x) = x;").expect_err("errors");
+        assert_eq!(err.items.len(), 2);
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert!(compile_str("").is_err());
+    }
+}

@@ -1,0 +1,536 @@
+//! Validate and lower: turns a parsed formula into the DAG, checking names, arity
+//! and the two types of the language (numbers and conditions) as it goes.
+//!
+//! Every error is collected with the span of the smallest offending token; a
+//! subexpression that failed lowers to [`Val::Bad`], which its parents accept
+//! silently so that one mistake is reported once.
+
+use crate::graph::{CmpOp, Func, Graph, NodeId};
+use crate::suggest::did_you_mean;
+use crate::syntax::{literal_value, Header};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{BinOp, Block, Expr, Pat, Stmt, UnOp};
+
+/// The functions with more than one argument, or special arguments, and their arity.
+const MULTI_ARG: [(&str, usize); 5] = [("max", 2), ("min", 2), ("pow", 2), ("powi", 2), ("clamp", 3)];
+
+/// Every function name of the language, for suggestions.
+pub fn function_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
+    names.extend(MULTI_ARG.iter().map(|(n, _)| *n));
+    names
+}
+
+/// A lowered subexpression.
+#[derive(Clone, Copy, Debug)]
+enum Val {
+    Num(NodeId),
+    Cond(NodeId),
+    /// Already reported; parents stay quiet.
+    Bad,
+}
+
+struct Lower<'e> {
+    g: Graph,
+    scopes: Vec<Vec<(String, Val)>>,
+    errors: &'e mut Vec<syn::Error>,
+}
+
+/// Lowers `body` into a graph whose root is returned. Errors go to `errors`; the
+/// result is `None` when any was found.
+pub fn lower(header: &Header, body: &Expr, errors: &mut Vec<syn::Error>) -> Option<(Graph, NodeId)> {
+    let before = errors.len();
+    let params = header.params.iter().map(|p| p.name.to_string()).collect();
+    let mut l = Lower {
+        g: Graph::new(header.input.to_string(), params),
+        scopes: Vec::new(),
+        errors,
+    };
+    let root = l.expr(body);
+    let root = l.need_num(root, body.span());
+    let failed = l.errors.len() > before;
+    match root {
+        Some(root) if !failed => Some((l.g, root)),
+        _ => None,
+    }
+}
+
+impl Lower<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>) -> Val {
+        self.errors.push(syn::Error::new(span, message.into()));
+        Val::Bad
+    }
+
+    fn need_num(&mut self, v: Val, span: Span) -> Option<NodeId> {
+        match v {
+            Val::Num(id) => Some(id),
+            Val::Cond(_) => {
+                self.error(
+                    span,
+                    "comparison used as a number: a condition can only choose a value, as in `if x > 0 { x } else { 0 }`",
+                );
+                None
+            }
+            Val::Bad => None,
+        }
+    }
+
+    fn need_cond(&mut self, v: Val, span: Span) -> Option<NodeId> {
+        match v {
+            Val::Cond(id) => Some(id),
+            Val::Num(_) => {
+                self.error(
+                    span,
+                    "number used as a condition: write a comparison, like `x > 0`",
+                );
+                None
+            }
+            Val::Bad => None,
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Val> {
+        for scope in self.scopes.iter().rev() {
+            if let Some((_, v)) = scope.iter().rev().find(|(n, _)| n == name) {
+                return Some(*v);
+            }
+        }
+        None
+    }
+
+    fn names_in_scope(&self) -> Vec<String> {
+        let mut names = vec![self.g.input_name.clone()];
+        names.extend(self.g.param_names.iter().cloned());
+        for scope in &self.scopes {
+            names.extend(scope.iter().map(|(n, _)| n.clone()));
+        }
+        names
+    }
+
+    fn expr(&mut self, e: &Expr) -> Val {
+        let span = e.span();
+        match e {
+            Expr::Lit(_) | Expr::Unary(syn::ExprUnary { op: UnOp::Neg(_), .. })
+                if literal_value(e).is_some() =>
+            {
+                self.literal(e)
+            }
+            Expr::Lit(lit) => self.literal_error(lit),
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(ident) if p.qself.is_none() => self.variable(ident),
+                _ => self.error(span, "paths are not allowed in a definition: write a plain name, like `x`"),
+            },
+            Expr::Paren(p) => self.expr(&p.expr),
+            Expr::Group(g) => self.expr(&g.expr),
+            Expr::Unary(u) => match u.op {
+                UnOp::Neg(_) => {
+                    let a = self.expr(&u.expr);
+                    match self.need_num(a, u.expr.span()) {
+                        Some(a) => Val::Num(self.g.neg(a, span)),
+                        None => Val::Bad,
+                    }
+                }
+                UnOp::Not(t) => self.error(
+                    t.span,
+                    "`!` is not supported: write the opposite comparison, like `x <= 0` for `!(x > 0)`",
+                ),
+                _ => self.error(span, "`*` dereference is not supported in a definition"),
+            },
+            Expr::Binary(b) => self.binary(b),
+            Expr::Call(c) => self.call(c),
+            Expr::If(i) => self.if_else(i),
+            Expr::Block(b) if b.label.is_none() => self.block(&b.block),
+            Expr::MethodCall(m) => self.error(
+                m.method.span(),
+                format!(
+                    "method calls are not supported: write `{}(u)` instead of `u.{}()`",
+                    m.method, m.method
+                ),
+            ),
+            Expr::Macro(m) => self.error(
+                m.mac.path.span(),
+                "macros are not supported inside a definition; the language accepts numbers, names, + - * /, function calls, if / else and blocks with let",
+            ),
+            Expr::Assign(a) => self.error(
+                a.eq_token.span,
+                "assignments are not supported: bind a value with `let`",
+            ),
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => self.error(
+                span,
+                "loops are not supported: a definition is a single expression",
+            ),
+            Expr::Closure(_) => self.error(
+                span,
+                "closures are not supported: a definition is a single expression",
+            ),
+            _ => self.error(
+                span,
+                "unsupported syntax in a definition; the language accepts numbers, names, + - * /, function calls, if / else and blocks with let",
+            ),
+        }
+    }
+
+    fn literal(&mut self, e: &Expr) -> Val {
+        match literal_value(e) {
+            Some(v) if v.is_finite() => Val::Num(self.g.constant(v, e.span())),
+            _ => self.error(e.span(), "number literal out of range for f64"),
+        }
+    }
+
+    fn literal_error(&mut self, lit: &syn::ExprLit) -> Val {
+        let span = lit.lit.span();
+        match &lit.lit {
+            syn::Lit::Int(_) | syn::Lit::Float(_) => self.error(
+                span,
+                "number literals take no suffix: the activation's type decides the precision",
+            ),
+            _ => self.error(span, "only number literals are allowed in a definition"),
+        }
+    }
+
+    fn variable(&mut self, ident: &syn::Ident) -> Val {
+        let name = ident.to_string();
+        let span = ident.span();
+        if let Some(v) = self.lookup(&name) {
+            return v;
+        }
+        if name == self.g.input_name {
+            return Val::Num(self.g.input(span));
+        }
+        if let Some(i) = self.g.param_names.iter().position(|p| *p == name) {
+            return Val::Num(self.g.param(i as u16, span));
+        }
+        if function_names().contains(&name.as_str()) {
+            return self.error(
+                span,
+                format!("`{name}` is a function: call it, like `{name}(x)`"),
+            );
+        }
+        let known = self.names_in_scope();
+        let mut msg = format!("unknown name `{name}`");
+        match did_you_mean(&name, known.iter().map(String::as_str)) {
+            Some(s) => msg.push_str(&format!("\nhelp: did you mean `{s}`?")),
+            None => msg.push_str(&format!(
+                "\nhelp: the names in scope are {}",
+                known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            )),
+        }
+        self.error(span, msg)
+    }
+
+    fn binary(&mut self, b: &syn::ExprBinary) -> Val {
+        let op_span = b.op.span();
+        let unsupported = |what: &str| -> Option<String> { Some(what.to_string()) };
+        let refused = match b.op {
+            BinOp::BitXor(_) => unsupported(
+                "`^` is xor in Rust, not a power: write `powi(u, 2)` for an integer power or `pow(u, v)`",
+            ),
+            BinOp::Eq(_) | BinOp::Ne(_) => unsupported(
+                "`==` and `!=` are not supported: exact float equality has no derivative; use `<`, `<=`, `>` or `>=`",
+            ),
+            BinOp::Rem(_) => unsupported("`%` is not supported in a definition"),
+            BinOp::BitAnd(_) | BinOp::BitOr(_) | BinOp::Shl(_) | BinOp::Shr(_) => unsupported(
+                "bitwise operators are not supported; combine conditions with `&&` and `||`",
+            ),
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => None,
+            BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) => None,
+            BinOp::And(_) | BinOp::Or(_) => None,
+            _ => unsupported("assignments are not supported: bind a value with `let`"),
+        };
+        if let Some(msg) = refused {
+            // Lower both sides anyway so that their own mistakes are reported too.
+            self.expr(&b.left);
+            self.expr(&b.right);
+            return self.error(op_span, msg);
+        }
+        let l = self.expr(&b.left);
+        let r = self.expr(&b.right);
+        match b.op {
+            BinOp::And(_) | BinOp::Or(_) => {
+                let (l, r) = (self.need_cond(l, b.left.span()), self.need_cond(r, b.right.span()));
+                let (Some(l), Some(r)) = (l, r) else { return Val::Bad };
+                Val::Cond(if matches!(b.op, BinOp::And(_)) {
+                    self.g.and(l, r, op_span)
+                } else {
+                    self.g.or(l, r, op_span)
+                })
+            }
+            _ => {
+                let (l, r) = (self.need_num(l, b.left.span()), self.need_num(r, b.right.span()));
+                let (Some(l), Some(r)) = (l, r) else { return Val::Bad };
+                let g = &mut self.g;
+                match b.op {
+                    BinOp::Add(_) => Val::Num(g.add(l, r, op_span)),
+                    BinOp::Sub(_) => Val::Num(g.sub(l, r, op_span)),
+                    BinOp::Mul(_) => Val::Num(g.mul(l, r, op_span)),
+                    BinOp::Div(_) => Val::Num(g.div(l, r, op_span)),
+                    BinOp::Lt(_) => Val::Cond(g.cmp(CmpOp::Lt, l, r, op_span)),
+                    BinOp::Le(_) => Val::Cond(g.cmp(CmpOp::Le, l, r, op_span)),
+                    BinOp::Gt(_) => Val::Cond(g.cmp(CmpOp::Gt, l, r, op_span)),
+                    _ => Val::Cond(g.cmp(CmpOp::Ge, l, r, op_span)),
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, c: &syn::ExprCall) -> Val {
+        let name_ident = match &*c.func {
+            Expr::Path(p) if p.qself.is_none() => p.path.get_ident().cloned(),
+            _ => None,
+        };
+        let Some(ident) = name_ident else {
+            return self.error(
+                c.func.span(),
+                "only the language's functions can be called, by their plain name, like `tanh(x)`",
+            );
+        };
+        let name = ident.to_string();
+        let span = ident.span();
+        let arity = Func::from_name(&name)
+            .map(|_| 1)
+            .or_else(|| MULTI_ARG.iter().find(|(n, _)| *n == name).map(|(_, a)| *a));
+        let Some(arity) = arity else {
+            for arg in &c.args {
+                self.expr(arg);
+            }
+            let mut msg = format!("unknown function `{name}`");
+            if let Some(s) = did_you_mean(&name, function_names().into_iter()) {
+                msg.push_str(&format!("\nhelp: did you mean `{s}`?"));
+            } else if name == "log" {
+                msg.push_str("\nhelp: the natural logarithm is `ln`");
+            } else {
+                msg.push_str(&format!("\nhelp: the functions are {}", function_names().join(", ")));
+            }
+            return self.error(span, msg);
+        };
+        if c.args.len() != arity {
+            for arg in &c.args {
+                self.expr(arg);
+            }
+            let plural = if arity == 1 { "" } else { "s" };
+            return self.error(
+                span,
+                format!(
+                    "`{name}` takes {arity} argument{plural} but {} {} given",
+                    c.args.len(),
+                    if c.args.len() == 1 { "was" } else { "were" }
+                ),
+            );
+        }
+        let args: Vec<&Expr> = c.args.iter().collect();
+        if name == "powi" {
+            return self.powi(span, args[0], args[1]);
+        }
+        let mut ids = Vec::with_capacity(arity);
+        for arg in &args {
+            let v = self.expr(arg);
+            ids.push(self.need_num(v, arg.span()));
+        }
+        let Some(ids) = ids.into_iter().collect::<Option<Vec<NodeId>>>() else {
+            return Val::Bad;
+        };
+        let g = &mut self.g;
+        Val::Num(match (name.as_str(), ids.as_slice()) {
+            ("max", [a, b]) => g.max(*a, *b, span),
+            ("min", [a, b]) => g.min(*a, *b, span),
+            ("pow", [a, b]) => g.pow(*a, *b, span),
+            ("clamp", [u, lo, hi]) => {
+                let m = g.max(*u, *lo, span);
+                g.min(m, *hi, span)
+            }
+            (_, [a]) => match Func::from_name(&name) {
+                Some(f) => g.call(f, *a, span),
+                None => return Val::Bad,
+            },
+            _ => return Val::Bad,
+        })
+    }
+
+    fn powi(&mut self, span: Span, base: &Expr, exponent: &Expr) -> Val {
+        let b = self.expr(base);
+        let b = self.need_num(b, base.span());
+        let n = literal_value(exponent)
+            .filter(|v| v.fract() == 0.0 && v.abs() <= f64::from(i32::MAX))
+            .map(|v| v as i32);
+        let Some(n) = n else {
+            return self.error(
+                exponent.span(),
+                "the exponent of `powi` must be an integer literal, like `powi(x, 2)`; use `pow(u, v)` otherwise",
+            );
+        };
+        match b {
+            Some(b) => Val::Num(self.g.powi(b, n, span)),
+            None => Val::Bad,
+        }
+    }
+
+    fn if_else(&mut self, i: &syn::ExprIf) -> Val {
+        let c = self.expr(&i.cond);
+        let c = self.need_cond(c, i.cond.span());
+        let then = self.block(&i.then_branch);
+        let then = self.need_num(then, i.then_branch.brace_token.span.join());
+        let Some((_, else_expr)) = &i.else_branch else {
+            return self.error(
+                i.if_token.span,
+                "missing `else`: an `if` in a definition must give a value on both sides",
+            );
+        };
+        let other = self.expr(else_expr);
+        let other = self.need_num(other, else_expr.span());
+        match (c, then, other) {
+            (Some(c), Some(a), Some(b)) => Val::Num(self.g.select(c, a, b, i.if_token.span)),
+            _ => Val::Bad,
+        }
+    }
+
+    fn block(&mut self, block: &Block) -> Val {
+        self.scopes.push(Vec::new());
+        let mut value = None;
+        let last = block.stmts.len().saturating_sub(1);
+        for (k, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                Stmt::Local(local) => self.local(local),
+                Stmt::Expr(e, None) if k == last => value = Some(self.expr(e)),
+                Stmt::Expr(e, semi) => {
+                    self.expr(e);
+                    let span = semi.map_or_else(|| e.span(), |s| s.span);
+                    self.error(
+                        span,
+                        "a statement here has no effect: a block is `let` bindings followed by its value, with no `;` after the value",
+                    );
+                }
+                Stmt::Item(item) => {
+                    self.error(item.span(), "items are not allowed inside a definition");
+                }
+                Stmt::Macro(m) => {
+                    self.error(
+                        m.mac.path.span(),
+                        "macros are not supported inside a definition",
+                    );
+                }
+            }
+        }
+        self.scopes.pop();
+        value.unwrap_or_else(|| {
+            self.error(
+                block.brace_token.span.join(),
+                "this block has no value: end it with an expression, with no `;` after it",
+            )
+        })
+    }
+
+    fn local(&mut self, local: &syn::Local) {
+        let ident = match &local.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
+                Some(p.ident.clone())
+            }
+            Pat::Type(t) => {
+                self.error(
+                    t.colon_token.span,
+                    "`let` bindings take no type: the activation's type decides the precision",
+                );
+                None
+            }
+            other => {
+                self.error(
+                    other.span(),
+                    "a `let` binding in a definition is a plain name, like `let t = tanh(x);`",
+                );
+                None
+            }
+        };
+        let Some(init) = &local.init else {
+            self.error(
+                local.let_token.span,
+                "`let` needs a value, like `let t = tanh(x);`",
+            );
+            return;
+        };
+        if let Some((else_token, _)) = &init.diverge {
+            self.error(else_token.span, "`let ... else` is not supported in a definition");
+        }
+        let value = self.expr(&init.expr);
+        let Some(ident) = ident else { return };
+        let name = ident.to_string();
+        let clash = if name == self.g.input_name {
+            Some("the input")
+        } else if self.g.param_names.contains(&name) {
+            Some("a parameter")
+        } else if self.lookup(&name).is_some() {
+            Some("an earlier `let`")
+        } else if function_names().contains(&name.as_str()) {
+            Some("a function")
+        } else {
+            None
+        };
+        if let Some(what) = clash {
+            self.error(
+                ident.span(),
+                format!("`{name}` is already the name of {what}; choose another name for this binding"),
+            );
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push((name, value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::parse_definitions;
+    use proc_macro2::TokenStream;
+    use std::str::FromStr;
+
+    fn errors(src: &str) -> Vec<String> {
+        let defs = parse_definitions(TokenStream::from_str(src).expect("lexes"));
+        let d = &defs[0];
+        let mut errors = d.errors.clone();
+        if let (Some(h), Some(b)) = (&d.header, &d.body) {
+            super::lower(h, b, &mut errors);
+        }
+        errors.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn valid_forms_lower_cleanly() {
+        for src in [
+            "F(x) = max(0, x)",
+            "F(x; a = 0.1) = if x > 0 { x } else if x > -1 { a * x } else { -a }",
+            "F(x) = { let t = tanh(softplus(x)); x * t }",
+            "F(x) = clamp(x, -1, 1) + powi(x, 3) - pow(x, 0.5) / abs(x)",
+            "F(x) = if x > 0 && x < 6 || x <= -6 { 1 } else { 0 }",
+        ] {
+            assert_eq!(errors(src), Vec::<String>::new(), "{src}");
+        }
+    }
+
+    #[test]
+    fn names_and_calls() {
+        assert!(errors("F(x) = tahn(x)")[0].contains("unknown function `tahn`\nhelp: did you mean `tanh`?"));
+        assert!(errors("F(x) = y")[0].contains("unknown name `y`"));
+        assert!(errors("F(x) = tanh(x, x)")[0].contains("`tanh` takes 1 argument but 2 were given"));
+        assert!(errors("F(x) = x ^ 2")[0].contains("not a power"));
+        assert!(errors("F(x) = powi(x, 1.5)")[0].contains("integer literal"));
+    }
+
+    #[test]
+    fn types() {
+        assert!(errors("F(x) = (x > 0) * 2")[0].contains("comparison used as a number"));
+        assert!(errors("F(x) = if x { 1 } else { 0 }")[0].contains("number used as a condition"));
+        assert!(errors("F(x) = if x > 0 { 1 }")[0].contains("missing `else`"));
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let e = errors("F(x) = tahn(x) + y");
+        assert_eq!(e.len(), 2, "{e:?}");
+    }
+
+    #[test]
+    fn unsupported_syntax_says_what_is_accepted() {
+        assert!(errors("F(x) = x.exp()")[0].contains("write `exp(u)`"));
+        assert!(errors("F(x) = { let x = 1; x }")[0].contains("already the name of the input"));
+        assert!(errors("F(x) = |y| y")[0].contains("closures"));
+    }
+}

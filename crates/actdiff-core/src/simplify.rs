@@ -1,0 +1,390 @@
+//! Smart constructors: every node is built through these, so simplification happens
+//! as the graph grows and no pass ever sees an unsimplified node.
+//!
+//! Rules, all of which keep every finite result and every NaN:
+//! - constant folding, only when the folded value is finite (a folded `ln(-1)` would
+//!   hide a mistake in the definition, so it stays as written);
+//! - identities that hold for every IEEE value: `a + 0`, `a - 0`, `a * 1`, `a / 1`,
+//!   `--a`, `a * -1`, `max(a, a)`, `if c { a } else { a }`, known conditions.
+//!   `a * 0` is not folded: it is NaN for infinite `a`. The differentiator never
+//!   builds such products because it tracks structural zeros instead;
+//! - stability rewrites, so a naive formula gets the accurate code:
+//!   `ln(1 + exp(u))` → `softplus(u)`, `ln(1 + u)` → `log1p(u)`,
+//!   `exp(u) - 1` → `expm1(u)`, `1 / (1 + exp(-u))` → `sigmoid(u)`,
+//!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `4·sigmoid(2u)·sigmoid(-2u)`.
+
+use crate::eval::eval_func;
+use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
+use proc_macro2::Span;
+
+impl Graph {
+    /// A number literal.
+    pub fn constant(&mut self, value: f64, span: Span) -> NodeId {
+        self.intern(Node::Const(value.to_bits()), span)
+    }
+
+    /// The activation's input.
+    pub fn input(&mut self, span: Span) -> NodeId {
+        self.intern(Node::Input, span)
+    }
+
+    /// The parameter at `index`.
+    pub fn param(&mut self, index: u16, span: Span) -> NodeId {
+        self.intern(Node::Param(index), span)
+    }
+
+    fn is_const(&self, id: NodeId, value: f64) -> bool {
+        self.as_const(id) == Some(value)
+    }
+
+    /// Interns `value` when it is finite, so folding never hides a domain error.
+    fn fold(&mut self, value: f64, span: Span) -> Option<NodeId> {
+        value.is_finite().then(|| self.constant(value, span))
+    }
+
+    /// `-a`
+    pub fn neg(&mut self, a: NodeId, span: Span) -> NodeId {
+        if let Some(v) = self.as_const(a) {
+            return self.constant(-v, span);
+        }
+        if let Node::Neg(inner) = self.node(a) {
+            return inner;
+        }
+        self.intern(Node::Neg(a), span)
+    }
+
+    /// `a + b`
+    pub fn add(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            if let Some(id) = self.fold(x + y, span) {
+                return id;
+            }
+        }
+        if self.is_const(a, 0.0) {
+            return b;
+        }
+        if self.is_const(b, 0.0) {
+            return a;
+        }
+        if let Node::Neg(nb) = self.node(b) {
+            return self.sub(a, nb, span);
+        }
+        if let Node::Neg(na) = self.node(a) {
+            return self.sub(b, na, span);
+        }
+        // Constants first, so `x + 1` and `1 + x` are one node (addition commutes exactly).
+        let (a, b) = if self.as_const(b).is_some() && self.as_const(a).is_none() {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        self.intern(Node::Add(a, b), span)
+    }
+
+    /// `a - b`
+    pub fn sub(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            if let Some(id) = self.fold(x - y, span) {
+                return id;
+            }
+        }
+        if self.is_const(b, 0.0) {
+            return a;
+        }
+        if self.is_const(a, 0.0) {
+            return self.neg(b, span);
+        }
+        if let Node::Neg(nb) = self.node(b) {
+            return self.add(a, nb, span);
+        }
+        if self.is_const(b, 1.0) {
+            if let Node::Call(Func::Exp, u) = self.node(a) {
+                return self.call(Func::Expm1, u, span);
+            }
+        }
+        if self.is_const(a, 1.0) {
+            match self.node(b) {
+                Node::Call(Func::Sigmoid, u) => {
+                    let nu = self.neg(u, span);
+                    return self.call(Func::Sigmoid, nu, span);
+                }
+                Node::Powi(t, 2) => {
+                    if let Node::Call(Func::Tanh, u) = self.node(t) {
+                        return self.sech_squared(u, span);
+                    }
+                }
+                Node::Mul(t, s) if t == s => {
+                    if let Node::Call(Func::Tanh, u) = self.node(t) {
+                        return self.sech_squared(u, span);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.intern(Node::Sub(a, b), span)
+    }
+
+    /// `1 - tanh(u)²` written as `4·sigmoid(2u)·sigmoid(-2u)`: both factors are
+    /// accurate where `tanh(u)` rounds to ±1, so the derivative of `tanh` keeps its
+    /// relative accuracy in the tails instead of cancelling to 0.
+    pub fn sech_squared(&mut self, u: NodeId, span: Span) -> NodeId {
+        let two = self.constant(2.0, span);
+        let four = self.constant(4.0, span);
+        let u2 = self.mul(two, u, span);
+        let nu2 = self.neg(u2, span);
+        let sp = self.call(Func::Sigmoid, u2, span);
+        let sn = self.call(Func::Sigmoid, nu2, span);
+        let prod = self.mul(sp, sn, span);
+        self.mul(four, prod, span)
+    }
+
+    /// `a * b`
+    pub fn mul(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            if let Some(id) = self.fold(x * y, span) {
+                return id;
+            }
+        }
+        // Constants first, then by id: multiplication commutes exactly in IEEE 754.
+        let (a, b) = if self.as_const(b).is_some() && self.as_const(a).is_none() {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        if self.is_const(a, 1.0) {
+            return b;
+        }
+        if self.is_const(a, -1.0) {
+            return self.neg(b, span);
+        }
+        if let (Node::Neg(na), Node::Neg(nb)) = (self.node(a), self.node(b)) {
+            return self.mul(na, nb, span);
+        }
+        if let Node::Neg(nb) = self.node(b) {
+            let m = self.mul(a, nb, span);
+            return self.neg(m, span);
+        }
+        self.intern(Node::Mul(a, b), span)
+    }
+
+    /// `a / b`
+    pub fn div(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            if let Some(id) = self.fold(x / y, span) {
+                return id;
+            }
+        }
+        if self.is_const(b, 1.0) {
+            return a;
+        }
+        if self.is_const(a, 1.0) {
+            if let Node::Add(one, e) = self.node(b) {
+                if self.is_const(one, 1.0) {
+                    if let Node::Call(Func::Exp, arg) = self.node(e) {
+                        let u = self.neg(arg, span);
+                        return self.call(Func::Sigmoid, u, span);
+                    }
+                }
+            }
+        }
+        self.intern(Node::Div(a, b), span)
+    }
+
+    /// `f(a)` for a one-argument function.
+    pub fn call(&mut self, f: Func, a: NodeId, span: Span) -> NodeId {
+        if let Some(x) = self.as_const(a) {
+            if let Some(id) = self.fold(eval_func(f, x), span) {
+                return id;
+            }
+        }
+        if f == Func::Ln {
+            if let Node::Add(one, rest) = self.node(a) {
+                if self.is_const(one, 1.0) {
+                    if let Node::Call(Func::Exp, u) = self.node(rest) {
+                        return self.call(Func::Softplus, u, span);
+                    }
+                    return self.call(Func::Log1p, rest, span);
+                }
+            }
+        }
+        self.intern(Node::Call(f, a), span)
+    }
+
+    /// `max(a, b)`
+    pub fn max(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.constant(x.max(y), span);
+        }
+        if a == b {
+            return a;
+        }
+        self.intern(Node::Max(a, b), span)
+    }
+
+    /// `min(a, b)`
+    pub fn min(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.constant(x.min(y), span);
+        }
+        if a == b {
+            return a;
+        }
+        self.intern(Node::Min(a, b), span)
+    }
+
+    /// `pow(a, b)`; an integer constant exponent becomes `powi`.
+    pub fn pow(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            if let Some(id) = self.fold(x.powf(y), span) {
+                return id;
+            }
+        }
+        if let Some(y) = self.as_const(b) {
+            if y.fract() == 0.0 && y.abs() <= 64.0 {
+                return self.powi(a, y as i32, span);
+            }
+        }
+        self.intern(Node::Pow(a, b), span)
+    }
+
+    /// `powi(a, n)`
+    pub fn powi(&mut self, a: NodeId, n: i32, span: Span) -> NodeId {
+        if let Some(x) = self.as_const(a) {
+            if let Some(id) = self.fold(x.powi(n), span) {
+                return id;
+            }
+        }
+        match n {
+            0 => self.constant(1.0, span),
+            1 => a,
+            _ => self.intern(Node::Powi(a, n), span),
+        }
+    }
+
+    /// `a < b` and the other comparisons.
+    pub fn cmp(&mut self, op: CmpOp, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
+            return self.intern(Node::Bool(op.apply(x, y)), span);
+        }
+        self.intern(Node::Cmp(op, a, b), span)
+    }
+
+    /// `c && d`
+    pub fn and(&mut self, c: NodeId, d: NodeId, span: Span) -> NodeId {
+        match (self.node(c), self.node(d)) {
+            (Node::Bool(false), _) | (_, Node::Bool(false)) => {
+                self.intern(Node::Bool(false), span)
+            }
+            (Node::Bool(true), _) => d,
+            (_, Node::Bool(true)) => c,
+            _ if c == d => c,
+            _ => self.intern(Node::And(c, d), span),
+        }
+    }
+
+    /// `c || d`
+    pub fn or(&mut self, c: NodeId, d: NodeId, span: Span) -> NodeId {
+        match (self.node(c), self.node(d)) {
+            (Node::Bool(true), _) | (_, Node::Bool(true)) => self.intern(Node::Bool(true), span),
+            (Node::Bool(false), _) => d,
+            (_, Node::Bool(false)) => c,
+            _ if c == d => c,
+            _ => self.intern(Node::Or(c, d), span),
+        }
+    }
+
+    /// `if c { a } else { b }`
+    pub fn select(&mut self, c: NodeId, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        if let Node::Bool(known) = self.node(c) {
+            return if known { a } else { b };
+        }
+        if a == b {
+            return a;
+        }
+        self.intern(Node::Select(c, a, b), span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::{Func, Graph, Node};
+    use proc_macro2::Span;
+
+    fn g() -> (Graph, Span) {
+        (Graph::new("x", vec![]), Span::call_site())
+    }
+
+    #[test]
+    fn folds_constants_but_not_domain_errors() {
+        let (mut g, s) = g();
+        let two = g.constant(2.0, s);
+        let three = g.constant(3.0, s);
+        let six = g.mul(two, three, s);
+        assert_eq!(g.as_const(six), Some(6.0));
+        let m1 = g.constant(-1.0, s);
+        let bad = g.call(Func::Ln, m1, s);
+        assert_eq!(g.node(bad), Node::Call(Func::Ln, m1));
+    }
+
+    #[test]
+    fn keeps_products_with_zero() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let zero = g.constant(0.0, s);
+        let p = g.mul(x, zero, s);
+        assert!(matches!(g.node(p), Node::Mul(..)), "x * 0 is NaN at x = inf");
+    }
+
+    #[test]
+    fn identities() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let one = g.constant(1.0, s);
+        let zero = g.constant(0.0, s);
+        assert_eq!(g.mul(x, one, s), x);
+        assert_eq!(g.add(zero, x, s), x);
+        let n = g.neg(x, s);
+        assert_eq!(g.neg(n, s), x);
+        assert_eq!(g.div(x, one, s), x);
+    }
+
+    #[test]
+    fn stability_rewrites() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let one = g.constant(1.0, s);
+        let e = g.call(Func::Exp, x, s);
+        let one_plus_e = g.add(one, e, s);
+        let naive_softplus = g.call(Func::Ln, one_plus_e, s);
+        assert_eq!(g.node(naive_softplus), Node::Call(Func::Softplus, x));
+
+        let em1 = g.sub(e, one, s);
+        assert_eq!(g.node(em1), Node::Call(Func::Expm1, x));
+
+        let nx = g.neg(x, s);
+        let en = g.call(Func::Exp, nx, s);
+        let den = g.add(one, en, s);
+        let naive_sigmoid = g.div(one, den, s);
+        assert_eq!(g.node(naive_sigmoid), Node::Call(Func::Sigmoid, x));
+
+        let one_minus = g.sub(one, naive_sigmoid, s);
+        assert_eq!(g.node(one_minus), Node::Call(Func::Sigmoid, nx));
+
+        let opx = g.add(x, one, s);
+        let l = g.call(Func::Ln, opx, s);
+        assert_eq!(g.node(l), Node::Call(Func::Log1p, x));
+    }
+
+    #[test]
+    fn tanh_derivative_form_does_not_cancel() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let one = g.constant(1.0, s);
+        let t = g.call(Func::Tanh, x, s);
+        let t2 = g.powi(t, 2, s);
+        let d = g.sub(one, t2, s);
+        let v = crate::eval::eval(&g, d, 20.0, &[]);
+        // 1 - tanh(20)^2 = 1.699e-17, which the naive form rounds to 0.
+        assert!((v - 1.6994e-17).abs() < 1e-20, "{v}");
+    }
+}

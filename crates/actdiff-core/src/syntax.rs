@@ -1,0 +1,317 @@
+//! Parse: the surface syntax of `activation!`, from a token stream.
+//!
+//! ```text
+//! definitions := definition (";" definition)* ";"?
+//! definition  := attribute* visibility NAME "(" INPUT (";" param ("," param)*)? ")" "=" expr
+//! param       := "learn"? NAME "=" "-"? NUMBER
+//! ```
+//! The expression is parsed by syn as a Rust expression and checked by
+//! [`crate::lower`]. The stream is split at top-level `;` first, so a mistake in one
+//! definition does not hide the errors of the next, and a definition whose header
+//! parsed still yields its name for the stub the macro emits after an error.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, Ident, Token, Visibility};
+
+syn::custom_keyword!(learn);
+
+/// A parameter as declared: `learn alpha = 0.25`.
+#[derive(Clone, Debug)]
+pub struct ParamSyntax {
+    /// The span of the `learn` keyword, when the parameter is learned.
+    pub learn: Option<Span>,
+    /// The parameter's name.
+    pub name: Ident,
+    /// The default value (NaN when the default was missing or malformed, which is
+    /// reported as an error).
+    pub default: f64,
+    /// The span of the default value.
+    pub default_span: Span,
+}
+
+/// The header of a definition: everything before `=`.
+#[derive(Clone, Debug)]
+pub struct Header {
+    /// Doc comments and attributes, passed through to the generated type.
+    pub attrs: Vec<Attribute>,
+    /// The visibility of the generated type.
+    pub vis: Visibility,
+    /// The activation's name, which becomes the type's name.
+    pub name: Ident,
+    /// The input's name.
+    pub input: Ident,
+    /// The parameters, in declaration order.
+    pub params: Vec<ParamSyntax>,
+}
+
+/// One parsed definition: its header and formula when they parsed, and every error
+/// found while parsing it.
+#[derive(Debug)]
+pub struct ParsedDefinition {
+    /// The header, when it parsed far enough to know the name.
+    pub header: Option<Header>,
+    /// The formula after `=`.
+    pub body: Option<Expr>,
+    /// Errors found while parsing.
+    pub errors: Vec<syn::Error>,
+}
+
+/// Splits a token stream into definitions and parses each one.
+pub fn parse_definitions(tokens: TokenStream) -> Vec<ParsedDefinition> {
+    split_definitions(tokens)
+        .into_iter()
+        .map(|(chunk, end)| parse_definition(chunk, end))
+        .collect()
+}
+
+/// Splits at top-level `;`. Each chunk comes with the span just past its end (the
+/// `;` or the last token), where "expected ..." errors at the end of input point.
+fn split_definitions(tokens: TokenStream) -> Vec<(TokenStream, Span)> {
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ';' => {
+                let chunk: TokenStream = std::mem::take(&mut current).into_iter().collect();
+                chunks.push((chunk, p.span()));
+            }
+            _ => current.push(tt),
+        }
+    }
+    if let Some(last) = current.last() {
+        let end = last.span();
+        chunks.push((current.into_iter().collect(), end));
+    }
+    chunks.retain(|(chunk, _)| !chunk.is_empty());
+    chunks
+}
+
+fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
+    let mut errors = Vec::new();
+    let mut header = None;
+    let mut body = None;
+    let parser = |input: ParseStream| -> syn::Result<()> {
+        let h = parse_header(input, end, &mut errors)?;
+        let close = h.1;
+        header = Some(h.0);
+        let name = &header.as_ref().map(|h| h.name.to_string()).unwrap_or_default();
+        if input.is_empty() {
+            return Err(syn::Error::new(
+                close,
+                format!("expected `=` and a formula after the signature of `{name}`"),
+            ));
+        }
+        let eq: Token![=] = input.parse().map_err(|e| {
+            syn::Error::new(e.span(), format!("expected `=` before the formula of `{name}`"))
+        })?;
+        if input.is_empty() {
+            return Err(syn::Error::new(
+                eq.span,
+                format!("empty definition: `{name}` has no formula after `=`"),
+            ));
+        }
+        let expr: Expr = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the formula; end each definition with `;`"));
+        }
+        body = Some(expr);
+        Ok(())
+    };
+    if let Err(e) = parser.parse2(chunk) {
+        errors.insert(0, e);
+    }
+    // Errors in the header come before the formula's parse error in source order.
+    errors.sort_by_key(|e| span_order(e.span()));
+    ParsedDefinition { header, body, errors }
+}
+
+/// A sort key that keeps errors in source order when spans carry locations.
+fn span_order(span: Span) -> (usize, usize) {
+    let start = span.start();
+    (start.line, start.column)
+}
+
+fn parse_header(
+    input: ParseStream,
+    end: Span,
+    errors: &mut Vec<syn::Error>,
+) -> syn::Result<(Header, Span)> {
+    let attrs = input.call(Attribute::parse_outer)?;
+    let vis: Visibility = input.parse()?;
+    if input.is_empty() {
+        return Err(syn::Error::new(
+            end,
+            "expected a definition, like `pub Relu(x) = max(0, x);`",
+        ));
+    }
+    let name: Ident = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected the activation's name, like `pub Relu(x) = max(0, x);`",
+        )
+    })?;
+    if !input.peek(syn::token::Paren) {
+        let span = if input.is_empty() { name.span() } else { input.span() };
+        return Err(syn::Error::new(
+            span,
+            format!("expected `(` and the input's name after `{name}`, like `{name}(x)`"),
+        ));
+    }
+    let content;
+    let paren = syn::parenthesized!(content in input);
+    let close = paren.span.close();
+    if content.is_empty() {
+        return Err(syn::Error::new(
+            paren.span.join(),
+            format!("expected the input's name inside the parentheses, like `{name}(x)`"),
+        ));
+    }
+    let input_name: Ident = content
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), "expected the input's name, like `x`"))?;
+    let mut params = Vec::new();
+    if content.peek(Token![;]) {
+        let _: Token![;] = content.parse()?;
+        while !content.is_empty() {
+            params.push(parse_param(&content, errors)?);
+            if content.is_empty() {
+                break;
+            }
+            let _: Token![,] = content
+                .parse()
+                .map_err(|e| syn::Error::new(e.span(), "expected `,` between parameters"))?;
+        }
+    } else if !content.is_empty() {
+        return Err(syn::Error::new(
+            content.span(),
+            format!(
+                "expected `;` between the input and the parameters, like `{name}({input_name}; alpha = 0.25)`"
+            ),
+        ));
+    }
+    let header = Header {
+        attrs,
+        vis,
+        name,
+        input: input_name,
+        params,
+    };
+    Ok((header, close))
+}
+
+fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<ParamSyntax> {
+    let learn = if input.peek(learn) && input.peek2(syn::Ident) {
+        Some(input.parse::<learn>()?.span)
+    } else {
+        None
+    };
+    let name: Ident = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), "expected a parameter name"))?;
+    let kind = if learn.is_some() { "`learn` parameter" } else { "parameter" };
+    if !input.peek(Token![=]) {
+        errors.push(syn::Error::new(
+            name.span(),
+            format!("{kind} `{name}` needs a default value, like `{name} = 0.25`"),
+        ));
+        return Ok(ParamSyntax {
+            learn,
+            name: name.clone(),
+            default: f64::NAN,
+            default_span: name.span(),
+        });
+    }
+    let _: Token![=] = input.parse()?;
+    let value: Expr = input.parse()?;
+    let default_span = value.span();
+    let default = match literal_value(&value) {
+        Some(v) if v.is_finite() => v,
+        Some(_) => {
+            errors.push(syn::Error::new(
+                default_span,
+                format!("default of `{name}` is out of range for f64"),
+            ));
+            f64::NAN
+        }
+        None => {
+            errors.push(syn::Error::new(
+                default_span,
+                format!("default of `{name}` must be a number literal, like `{name} = 0.25`"),
+            ));
+            f64::NAN
+        }
+    };
+    Ok(ParamSyntax {
+        learn,
+        name,
+        default,
+        default_span,
+    })
+}
+
+/// The value of a number literal, possibly negated: `0.25`, `-1`, `1e-3`.
+pub fn literal_value(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(i) if i.suffix().is_empty() => i.base10_digits().parse().ok(),
+            syn::Lit::Float(f) if f.suffix().is_empty() => f.base10_digits().parse().ok(),
+            _ => None,
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => literal_value(&u.expr).map(|v| -v),
+        Expr::Paren(p) => literal_value(&p.expr),
+        Expr::Group(g) => literal_value(&g.expr),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn parse(src: &str) -> Vec<ParsedDefinition> {
+        parse_definitions(TokenStream::from_str(src).expect("lexes"))
+    }
+
+    #[test]
+    fn parses_several_definitions_with_parameters() {
+        let defs = parse(
+            "/// doc\n pub Relu(x) = max(0, x);\n pub(crate) Prelu(x; learn alpha = 0.25, beta = -1) = x;",
+        );
+        assert_eq!(defs.len(), 2);
+        assert!(defs.iter().all(|d| d.errors.is_empty()));
+        let h = defs[1].header.as_ref().expect("header");
+        assert_eq!(h.name, "Prelu");
+        assert_eq!(h.params.len(), 2);
+        assert!(h.params[0].learn.is_some());
+        assert_eq!(h.params[1].default, -1.0);
+        assert_eq!(defs[0].header.as_ref().expect("header").attrs.len(), 1);
+    }
+
+    #[test]
+    fn missing_equals_and_empty_formula() {
+        let defs = parse("Relu(x) max(0, x); Empty(x) = ;");
+        assert!(defs[0].errors[0].to_string().contains("expected `=`"));
+        assert!(defs[1].errors[0].to_string().contains("empty definition"));
+        assert_eq!(defs[1].header.as_ref().expect("header").name, "Empty");
+    }
+
+    #[test]
+    fn parameter_defaults_are_checked_and_all_reported() {
+        let defs = parse("F(x; learn a, b = foo) = x;");
+        let msgs: Vec<String> = defs[0].errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("`learn` parameter `a` needs a default value"));
+        assert!(msgs[1].contains("must be a number literal"));
+    }
+
+    #[test]
+    fn spans_carry_byte_ranges() {
+        let src = "Relu(x) = max(0, x) x;";
+        let defs = parse(src);
+        let r = defs[0].errors[0].span().byte_range();
+        assert_eq!(&src[r], "x");
+    }
+}
