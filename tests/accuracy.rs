@@ -93,16 +93,25 @@ fn check<T: Float>(file: &str, label: &str, target: f64, f: impl Fn(T) -> T) {
     let table = load(file);
     let w = worst(&table, &f);
     let unit = if w.near_root { "ULP (absolute error / EPSILON near a root)" } else { "ULP" };
-    println!("actdiff {} {label} max {:.1} {unit} at x={:?} (n={})", T::NAME, w.err, w.x, table.cases.len());
+    let err = format_ulps(w.err);
+    println!("actdiff {} {label} max {err} {unit} at x={:?} (n={})", T::NAME, w.x, table.cases.len());
     assert!(
         w.err <= target,
-        "actdiff {} {label}: max error {:.3} {unit} exceeds the target {target} ULP, at x = {:?}: got {:?}, want {:?}",
+        "actdiff {} {label}: max error {err} {unit} exceeds the target {target} ULP, at x = {:?}: got {:?}, want {:?}",
         T::NAME,
-        w.err,
         w.x,
         w.got,
         w.want,
     );
+}
+
+/// One decimal for readable errors, scientific notation for huge ones.
+fn format_ulps(err: f64) -> String {
+    if err < 1e5 {
+        format!("{err:.1}")
+    } else {
+        format!("{err:.2e}")
+    }
 }
 
 /// Asserts `forward_and_derivative(x)` is bit for bit `(forward(x), derivative(x))` at every

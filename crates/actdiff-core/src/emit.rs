@@ -353,12 +353,24 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
         let body = emit_body(def, &[d]);
         quote!(#i => { #body })
     });
+    let impl_generics = if header.params.is_empty() {
+        quote!()
+    } else {
+        quote!(<T: #p::Real>)
+    };
     quote! {
         #strukt
 
+        impl #impl_generics #name #tg {
+            /// The name and the formulas (forward, derivatives) as DSL text.
+            pub fn info(&self) -> &'static #p::ActivationInfo {
+                #info
+            }
+        }
+
         impl<T: #p::Real> #p::Activation<T> for #name #tg {
             fn info(&self) -> &'static #p::ActivationInfo {
-                #info
+                <#name #tg>::info(self)
             }
 
             #[inline(always)]

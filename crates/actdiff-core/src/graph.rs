@@ -247,6 +247,11 @@ impl Graph {
         }
     }
 
+    /// The id of a node already in the graph.
+    pub fn lookup(&self, node: Node) -> Option<NodeId> {
+        self.index.get(&node).copied()
+    }
+
     /// Interns a node exactly as given, with no simplification: the one place that
     /// grows the graph. Prefer the smart constructors in [`crate::simplify`].
     pub fn intern(&mut self, node: Node, span: Span) -> NodeId {

@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn prints_with_minimal_parentheses() {
         assert_eq!(round_trip("x * tanh(softplus(x))"), "x * tanh(softplus(x))");
-        assert_eq!(round_trip("(x + 1) * 2"), "2 * (1 + x)");
+        assert_eq!(round_trip("(x + 1) * 2"), "2 * (x + 1)");
         assert_eq!(round_trip("x - (a - x)"), "x - (a - x)");
         assert_eq!(round_trip("-0.25 * x"), "-0.25 * x");
         assert_eq!(

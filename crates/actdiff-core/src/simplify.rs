@@ -8,6 +8,9 @@
 //!   `--a`, `a * -1`, `max(a, a)`, `if c { a } else { a }`, known conditions.
 //!   `a * 0` is not folded: it is NaN for infinite `a`. The differentiator never
 //!   builds such products because it tracks structural zeros instead;
+//! - a product with a select that has a literal 0 branch moves into the select
+//!   (`a * if c { b } else { 0 }` → `if c { a * b } else { 0 }`): the flat branch
+//!   of a derivative stays exactly 0 and the product is computed once;
 //! - stability rewrites, so a naive formula gets the accurate code:
 //!   `ln(1 + exp(u))` → `softplus(u)`, `ln(1 + u)` → `log1p(u)`,
 //!   `exp(u) - 1` → `expm1(u)`, `1 / (1 + exp(-u))` → `sigmoid(u)`,
@@ -42,6 +45,21 @@ impl Graph {
         value.is_finite().then(|| self.constant(value, span))
     }
 
+    /// Interns a commutative node, reusing `b op a` when it exists: `a * b` and
+    /// `b * a` become one node, which is exact since IEEE 754 addition and
+    /// multiplication commute. The order the author wrote is kept otherwise.
+    fn commutative(&mut self, node: Node, span: Span) -> NodeId {
+        let swapped = match node {
+            Node::Add(a, b) => Node::Add(b, a),
+            Node::Mul(a, b) => Node::Mul(b, a),
+            other => other,
+        };
+        match self.lookup(swapped) {
+            Some(id) => id,
+            None => self.intern(node, span),
+        }
+    }
+
     /// `-a`
     pub fn neg(&mut self, a: NodeId, span: Span) -> NodeId {
         if let Some(v) = self.as_const(a) {
@@ -72,13 +90,7 @@ impl Graph {
         if let Node::Neg(na) = self.node(a) {
             return self.sub(b, na, span);
         }
-        // Constants first, so `x + 1` and `1 + x` are one node (addition commutes exactly).
-        let (a, b) = if self.as_const(b).is_some() && self.as_const(a).is_none() {
-            (b, a)
-        } else {
-            (a, b)
-        };
-        self.intern(Node::Add(a, b), span)
+        self.commutative(Node::Add(a, b), span)
     }
 
     /// `a - b`
@@ -145,12 +157,8 @@ impl Graph {
                 return id;
             }
         }
-        // Constants first, then by id: multiplication commutes exactly in IEEE 754.
-        let (a, b) = if self.as_const(b).is_some() && self.as_const(a).is_none() {
-            (b, a)
-        } else {
-            (a, b)
-        };
+        // A constant factor goes first, so formulas read `2 * x`.
+        let (a, b) = if self.as_const(b).is_some() { (b, a) } else { (a, b) };
         if self.is_const(a, 1.0) {
             return b;
         }
@@ -164,7 +172,37 @@ impl Graph {
             let m = self.mul(a, nb, span);
             return self.neg(m, span);
         }
-        self.intern(Node::Mul(a, b), span)
+        for (sel, other) in [(a, b), (b, a)] {
+            if let Node::Select(c, t, e) = self.node(sel) {
+                if self.is_const(t, 0.0) || self.is_const(e, 0.0) {
+                    let t = self.mul_branch(t, other, span);
+                    let e = self.mul_branch(e, other, span);
+                    return self.select(c, t, e, span);
+                }
+            }
+        }
+        self.commutative(Node::Mul(a, b), span)
+    }
+
+    /// One branch of `(if c { t } else { e }) * other`: a branch that is exactly 0
+    /// stays 0. That is the product's value for every finite `other`; for an infinite
+    /// one it is the limit the derivative of a flat branch should have, where the
+    /// literal product would be NaN.
+    fn mul_branch(&mut self, branch: NodeId, other: NodeId, span: Span) -> NodeId {
+        if self.is_const(branch, 0.0) {
+            branch
+        } else {
+            self.mul(branch, other, span)
+        }
+    }
+
+    /// `u` when `id` is `1 + u` or `u + 1`.
+    fn one_plus(&self, id: NodeId) -> Option<NodeId> {
+        match self.node(id) {
+            Node::Add(a, b) if self.is_const(a, 1.0) => Some(b),
+            Node::Add(a, b) if self.is_const(b, 1.0) => Some(a),
+            _ => None,
+        }
     }
 
     /// `a / b`
@@ -178,12 +216,10 @@ impl Graph {
             return a;
         }
         if self.is_const(a, 1.0) {
-            if let Node::Add(one, e) = self.node(b) {
-                if self.is_const(one, 1.0) {
-                    if let Node::Call(Func::Exp, arg) = self.node(e) {
-                        let u = self.neg(arg, span);
-                        return self.call(Func::Sigmoid, u, span);
-                    }
+            if let Some(e) = self.one_plus(b) {
+                if let Node::Call(Func::Exp, arg) = self.node(e) {
+                    let u = self.neg(arg, span);
+                    return self.call(Func::Sigmoid, u, span);
                 }
             }
         }
@@ -198,13 +234,11 @@ impl Graph {
             }
         }
         if f == Func::Ln {
-            if let Node::Add(one, rest) = self.node(a) {
-                if self.is_const(one, 1.0) {
-                    if let Node::Call(Func::Exp, u) = self.node(rest) {
-                        return self.call(Func::Softplus, u, span);
-                    }
-                    return self.call(Func::Log1p, rest, span);
+            if let Some(rest) = self.one_plus(a) {
+                if let Node::Call(Func::Exp, u) = self.node(rest) {
+                    return self.call(Func::Softplus, u, span);
                 }
+                return self.call(Func::Log1p, rest, span);
             }
         }
         self.intern(Node::Call(f, a), span)

@@ -1,0 +1,192 @@
+//! The `Activation` trait: what every `activation!` definition implements.
+
+use crate::kernels;
+use crate::Real;
+use std::borrow::Cow;
+
+/// A parameter of an activation, as declared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamInfo {
+    /// The parameter's name (`negative_slope`).
+    pub name: Cow<'static, str>,
+    /// Whether a network learns it (`learn alpha = 0.25`).
+    pub learn: bool,
+    /// The declared default.
+    pub default: f64,
+    /// `∂f/∂p` as a formula in the DSL.
+    pub derivative: Cow<'static, str>,
+}
+
+/// Static description of an activation: its name and its formulas as DSL text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivationInfo {
+    /// The definition's name (`LeakyRelu`).
+    pub name: Cow<'static, str>,
+    /// The input's name (`x`).
+    pub input: Cow<'static, str>,
+    /// `f(x)`, simplified, in DSL syntax.
+    pub formula: Cow<'static, str>,
+    /// `f'(x)`, derived and simplified.
+    pub derivative: Cow<'static, str>,
+    /// `f''(x)`, derived and simplified.
+    pub second_derivative: Cow<'static, str>,
+    /// The parameters in declaration order.
+    pub params: Cow<'static, [ParamInfo]>,
+}
+
+/// An elementwise activation function with its derivatives and slice kernels.
+///
+/// `activation!` implements the five `*_finite` methods (straight-line, branch-free
+/// code, exact for finite inputs); everything else is provided. The provided scalar
+/// methods add one rule on top: where an infinite input makes the formula NaN
+/// (`x * tanh(softplus(x))` at `-inf` is `-inf * 0`), the result is the formula's value
+/// at the largest finite input of that sign, which is the limit for every activation
+/// whose tail is exponential (`mish(-inf) = -0`, `mish'(+inf) = 1`). A NaN input or
+/// parameter always gives NaN.
+pub trait Activation<T: Real> {
+    /// Name and formulas.
+    fn info(&self) -> &'static ActivationInfo;
+
+    /// `f(x)` for finite `x`.
+    fn forward_finite(&self, x: T) -> T;
+    /// `f'(x)` for finite `x`.
+    fn derivative_finite(&self, x: T) -> T;
+    /// `(f(x), f'(x))` for finite `x`, sharing common work.
+    fn forward_and_derivative_finite(&self, x: T) -> (T, T);
+    /// `f''(x)` for finite `x`.
+    fn second_derivative_finite(&self, x: T) -> T;
+    /// `∂f/∂p` for the parameter at `index`, for finite `x`.
+    ///
+    /// # Panics
+    /// If `index` is not a parameter index.
+    fn param_derivative_finite(&self, index: usize, x: T) -> T;
+
+    /// `f(x)`.
+    #[inline]
+    fn forward(&self, x: T) -> T {
+        at_infinity(x, self.forward_finite(x), |c| self.forward_finite(c))
+    }
+
+    /// `f'(x)`.
+    #[inline]
+    fn derivative(&self, x: T) -> T {
+        at_infinity(x, self.derivative_finite(x), |c| self.derivative_finite(c))
+    }
+
+    /// `(f(x), f'(x))` in one pass.
+    #[inline]
+    fn forward_and_derivative(&self, x: T) -> (T, T) {
+        let (f, d) = self.forward_and_derivative_finite(x);
+        if (f.is_nan() || d.is_nan()) && x.is_infinite() {
+            (self.forward(x), self.derivative(x))
+        } else {
+            (f, d)
+        }
+    }
+
+    /// `f''(x)`.
+    #[inline]
+    fn second_derivative(&self, x: T) -> T {
+        at_infinity(x, self.second_derivative_finite(x), |c| {
+            self.second_derivative_finite(c)
+        })
+    }
+
+    /// `∂f/∂p` for the parameter at `index` (declaration order).
+    ///
+    /// # Panics
+    /// If `index` is not a parameter index.
+    #[inline]
+    fn param_derivative(&self, index: usize, x: T) -> T {
+        at_infinity(x, self.param_derivative_finite(index, x), |c| {
+            self.param_derivative_finite(index, c)
+        })
+    }
+
+    /// `y[i] = f(x[i])`.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    fn forward_slice(&self, x: &[T], y: &mut [T])
+    where
+        Self: Sized,
+    {
+        kernels::same_len("forward_slice", &[("x", x.len()), ("y", y.len())]);
+        kernels::forward(self, x, y);
+    }
+
+    /// `x[i] = f(x[i])`.
+    fn forward_in_place(&self, x: &mut [T])
+    where
+        Self: Sized,
+    {
+        kernels::forward_in_place(self, x);
+    }
+
+    /// The backward pass: `grad_in[i] = grad_out[i] * f'(x[i])`.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    fn backward_slice(&self, x: &[T], grad_out: &[T], grad_in: &mut [T])
+    where
+        Self: Sized,
+    {
+        kernels::same_len(
+            "backward_slice",
+            &[("x", x.len()), ("grad_out", grad_out.len()), ("grad_in", grad_in.len())],
+        );
+        kernels::backward(self, x, grad_out, grad_in);
+    }
+
+    /// Forward and backward in one pass, for training loops that want both:
+    /// `y[i] = f(x[i])`, `grad_in[i] = grad_out[i] * f'(x[i])`.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    fn forward_backward_slice(&self, x: &[T], grad_out: &[T], y: &mut [T], grad_in: &mut [T])
+    where
+        Self: Sized,
+    {
+        kernels::same_len(
+            "forward_backward_slice",
+            &[
+                ("x", x.len()),
+                ("grad_out", grad_out.len()),
+                ("y", y.len()),
+                ("grad_in", grad_in.len()),
+            ],
+        );
+        kernels::forward_backward(self, x, grad_out, y, grad_in);
+    }
+
+    /// The gradient of a parameter over a slice: `Σ grad_out[i] * ∂f/∂p(x[i])`,
+    /// as a network needs for a `learn` parameter such as PReLU's `alpha`.
+    ///
+    /// # Panics
+    /// If the slices differ in length or `index` is not a parameter index.
+    fn param_gradient_sum(&self, index: usize, x: &[T], grad_out: &[T]) -> T
+    where
+        Self: Sized,
+    {
+        kernels::same_len(
+            "param_gradient_sum",
+            &[("x", x.len()), ("grad_out", grad_out.len())],
+        );
+        let n = self.info().params.len();
+        if index >= n {
+            crate::__private::parameter_out_of_range(&self.info().name, n, index);
+        }
+        kernels::param_gradient_sum(self, index, x, grad_out)
+    }
+}
+
+/// `r`, or the value at the largest finite input of the same sign when an infinite
+/// `x` made `r` NaN (see [`Activation`]).
+#[inline(always)]
+fn at_infinity<T: Real>(x: T, r: T, f: impl Fn(T) -> T) -> T {
+    if r.is_nan() && x.is_infinite() {
+        f(x.clamp_finite())
+    } else {
+        r
+    }
+}

@@ -1,0 +1,222 @@
+//! `Real`: the float types activations are generic over.
+
+use core::fmt::Debug;
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+/// A float type generated activations compute in: `f32` and `f64`.
+///
+/// Arithmetic and comparisons come from the operator traits; the math functions are
+/// branch-free and table-free ([`crate::math`]), so a loop over a slice vectorizes and
+/// the slice kernels give the same bits as the scalar methods. `max` and `min`
+/// return NaN when either side is NaN (unlike `f32::max`, which drops it).
+pub trait Real:
+    Copy
+    + Debug
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    /// The largest finite value.
+    const MAX: Self;
+    /// Machine epsilon.
+    const EPSILON: Self;
+    /// Converts from `f64`, rounding to nearest.
+    fn from_f64(v: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn to_f64(self) -> f64;
+    /// Whether the value is NaN.
+    fn is_nan(self) -> bool;
+    /// Whether the value is +inf or -inf.
+    fn is_infinite(self) -> bool;
+    /// `self`, or `v` when `v` is NaN: how generated code makes a NaN input or
+    /// parameter reach a result that a comparison would otherwise hide.
+    #[inline(always)]
+    fn propagate_nan(self, v: Self) -> Self {
+        if v.is_nan() {
+            v
+        } else {
+            self
+        }
+    }
+    /// ±inf clamped to ±MAX; finite values and NaN unchanged.
+    #[inline(always)]
+    fn clamp_finite(self) -> Self {
+        if self > Self::MAX {
+            Self::MAX
+        } else if self < -Self::MAX {
+            -Self::MAX
+        } else {
+            self
+        }
+    }
+    /// The larger value; NaN if either is NaN.
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        if self > other || self.is_nan() {
+            self
+        } else {
+            other
+        }
+    }
+    /// The smaller value; NaN if either is NaN.
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        if self < other || self.is_nan() {
+            self
+        } else {
+            other
+        }
+    }
+    /// `|x|`
+    fn abs(self) -> Self;
+    /// `sqrt(x)`
+    fn sqrt(self) -> Self;
+    /// `e^x`
+    fn exp(self) -> Self;
+    /// `e^x - 1`, accurate near 0.
+    fn expm1(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
+    /// `ln(1 + x)`, accurate near 0.
+    fn log1p(self) -> Self;
+    /// Hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// `1 / (1 + e^-x)`, accurate in both tails.
+    fn sigmoid(self) -> Self;
+    /// `ln(1 + e^x)`, accurate in both tails.
+    fn softplus(self) -> Self;
+    /// Error function.
+    fn erf(self) -> Self;
+    /// Complementary error function, accurate in the right tail.
+    fn erfc(self) -> Self;
+    /// Sine.
+    fn sin(self) -> Self;
+    /// Cosine.
+    fn cos(self) -> Self;
+    /// `x^y`
+    fn pow(self, y: Self) -> Self;
+    /// `x^n` for an integer `n`.
+    fn powi(self, n: i32) -> Self;
+}
+
+macro_rules! impl_real {
+    ($t:ident) => {
+        impl Real for $t {
+            const MAX: Self = $t::MAX;
+            const EPSILON: Self = $t::EPSILON;
+            #[inline(always)]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                // `self != self` rather than a call, to stay a plain compare in loops.
+                #[allow(clippy::eq_op)]
+                let nan = self != self;
+                nan
+            }
+            #[inline(always)]
+            fn is_infinite(self) -> bool {
+                $t::is_infinite(self)
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                $t::abs(self)
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                $t::sqrt(self)
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                crate::math::$t::exp(self)
+            }
+            #[inline(always)]
+            fn expm1(self) -> Self {
+                crate::math::$t::expm1(self)
+            }
+            #[inline(always)]
+            fn ln(self) -> Self {
+                crate::math::$t::ln(self)
+            }
+            #[inline(always)]
+            fn log1p(self) -> Self {
+                crate::math::$t::log1p(self)
+            }
+            #[inline(always)]
+            fn tanh(self) -> Self {
+                crate::math::$t::tanh(self)
+            }
+            #[inline(always)]
+            fn sigmoid(self) -> Self {
+                crate::math::$t::sigmoid(self)
+            }
+            #[inline(always)]
+            fn softplus(self) -> Self {
+                crate::math::$t::softplus(self)
+            }
+            #[inline(always)]
+            fn erf(self) -> Self {
+                crate::math::$t::erf(self)
+            }
+            #[inline(always)]
+            fn erfc(self) -> Self {
+                crate::math::$t::erfc(self)
+            }
+            #[inline(always)]
+            fn sin(self) -> Self {
+                crate::math::$t::sin(self)
+            }
+            #[inline(always)]
+            fn cos(self) -> Self {
+                crate::math::$t::cos(self)
+            }
+            #[inline(always)]
+            fn pow(self, y: Self) -> Self {
+                crate::math::$t::pow(self, y)
+            }
+            #[inline(always)]
+            fn powi(self, n: i32) -> Self {
+                crate::math::$t::powi(self, n)
+            }
+        }
+    };
+}
+
+impl_real!(f32);
+impl_real!(f64);
+
+#[cfg(test)]
+mod tests {
+    use super::Real;
+
+    #[test]
+    fn max_and_min_keep_nan_on_either_side() {
+        assert!(Real::max(f32::NAN, 1.0).is_nan());
+        assert!(Real::max(1.0f32, f32::NAN).is_nan());
+        assert!(Real::min(f64::NAN, 1.0).is_nan());
+        assert!(Real::min(1.0f64, f64::NAN).is_nan());
+        assert_eq!(Real::max(0.0f32, 2.0), 2.0);
+        assert_eq!(Real::min(0.0f64, 2.0), 0.0);
+    }
+
+    #[test]
+    fn clamp_finite_only_touches_infinities() {
+        assert_eq!(f32::INFINITY.clamp_finite(), f32::MAX);
+        assert_eq!(f64::NEG_INFINITY.clamp_finite(), -f64::MAX);
+        assert_eq!(1.5f32.clamp_finite(), 1.5);
+        assert!(f32::NAN.clamp_finite().is_nan());
+    }
+}
