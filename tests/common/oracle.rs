@@ -43,7 +43,11 @@ pub struct Table {
 /// Panics with the file and line on any malformed input: the tables are committed data, so a
 /// parse failure is a bug in the generator or a damaged checkout.
 pub fn load(name: &str) -> Table {
-    let path = format!("{}{}.txt", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/data/"), name);
+    let path = format!(
+        "{}{}.txt",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/data/"),
+        name
+    );
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     parse(name, &text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -68,20 +72,32 @@ fn parse(name: &str, text: &str) -> Result<Table, String> {
             return Err(at(format!("expected 3 fields, found {}", fields.len())));
         };
         let bits = |s: &str| {
-            u64::from_str_radix(s, 16).map(f64::from_bits).map_err(|e| at(format!("bad hex {s:?}: {e}")))
+            u64::from_str_radix(s, 16)
+                .map(f64::from_bits)
+                .map_err(|e| at(format!("bad hex {s:?}: {e}")))
         };
-        cases.push(Case { x: bits(x)?, hi: bits(hi)?, lo: bits(lo)? });
+        cases.push(Case {
+            x: bits(x)?,
+            hi: bits(hi)?,
+            lo: bits(lo)?,
+        });
     }
     let roots = roots.ok_or("no '# roots:' header line")?;
     if cases.is_empty() {
         return Err("no data lines".into());
     }
-    Ok(Table { name: name.to_owned(), roots, cases })
+    Ok(Table {
+        name: name.to_owned(),
+        roots,
+        cases,
+    })
 }
 
 /// Whether `x` lies in the absolute-error window of one of `roots`.
 pub fn near_root(x: f64, roots: &[f64]) -> bool {
-    roots.iter().any(|&x0| (x - x0).abs() < 1e-3 * x0.abs().max(1.0))
+    roots
+        .iter()
+        .any(|&x0| (x - x0).abs() < 1e-3 * x0.abs().max(1.0))
 }
 
 /// `|got - (hi + lo)|`, exact up to one rounding of the result: `got - hi` is exact whenever
@@ -220,7 +236,10 @@ mod metric_tests {
     #[test]
     fn next_float_above_exact_value_is_one_ulp() {
         for v in [1.0f64, 3.0, 1e-300, 1e300, -7.25] {
-            assert_eq!(ulp_error_f64(next_up(v.abs()).copysign(v), &exact(0.0, v), &[]), 1.0);
+            assert_eq!(
+                ulp_error_f64(next_up(v.abs()).copysign(v), &exact(0.0, v), &[]),
+                1.0
+            );
         }
         let v32 = 3.0f32;
         let up = f32::from_bits(v32.to_bits() + 1);
@@ -230,11 +249,19 @@ mod metric_tests {
     #[test]
     fn fractional_ulps_use_the_low_part() {
         // f(x) = 1 + 2^-53 is a tie: hi = 1 (even), lo = 2^-53; both neighbours are 0.5 off.
-        let tie = Case { x: 0.0, hi: 1.0, lo: TWO_M53 };
+        let tie = Case {
+            x: 0.0,
+            hi: 1.0,
+            lo: TWO_M53,
+        };
         assert_eq!(ulp_error_f64(1.0, &tie, &[]), 0.5);
         assert_eq!(ulp_error_f64(next_up(1.0), &tie, &[]), 0.5);
         // f(x) = 1 + 2^-54: a quarter of an ulp above 1.
-        let quarter = Case { x: 0.0, hi: 1.0, lo: TWO_M53 / 2.0 };
+        let quarter = Case {
+            x: 0.0,
+            hi: 1.0,
+            lo: TWO_M53 / 2.0,
+        };
         assert_eq!(ulp_error_f64(1.0, &quarter, &[]), 0.25);
         assert_eq!(ulp_error_f64(next_up(1.0), &quarter, &[]), 0.75);
     }
@@ -254,7 +281,11 @@ mod metric_tests {
         assert_eq!(round_to_f32(mid_odd, 0.0), two_up);
         assert_eq!(round_to_f32(mid_odd, -1e-30), above);
         // Half an f32 ulp off, measured against the correctly rounded value's ulp.
-        let case = Case { x: 0.0, hi: mid, lo: 1e-30 };
+        let case = Case {
+            x: 0.0,
+            hi: mid,
+            lo: 1e-30,
+        };
         let err = ulp_error_f32(1.0, &case, &[]);
         assert!((err - 0.5).abs() < 1e-12, "{err}");
     }
@@ -265,7 +296,11 @@ mod metric_tests {
         assert_eq!(ulp_error_f64(tiny64, &exact(0.0, 0.0), &[]), 1.0);
         let tiny32 = f32::from_bits(1);
         assert_eq!(ulp_error_f32(tiny32, &exact(0.0, 0.0), &[]), 1.0);
-        let case = Case { x: 0.0, hi: 1.5 * tiny32 as f64, lo: 0.0 };
+        let case = Case {
+            x: 0.0,
+            hi: 1.5 * tiny32 as f64,
+            lo: 0.0,
+        };
         assert_eq!(ulp_error_f32(tiny32, &case, &[]), 0.5);
         // A result far below the f32 range rounds to zero: returning zero is 0 ulp off, nearly.
         assert!(ulp_error_f32(0.0, &exact(0.0, 1e-60), &[]) < 1e-10);
@@ -297,7 +332,10 @@ mod metric_tests {
         assert_eq!(ulp_error_f32(f32::NAN, &case, &[]), f64::INFINITY);
         assert_eq!(ulp_error_f32(f32::NEG_INFINITY, &case, &[]), f64::INFINITY);
         // Near f32::MAX but rounding to it: infinity is wrong.
-        assert_eq!(ulp_error_f32(f32::INFINITY, &exact(0.0, f32::MAX as f64), &[]), f64::INFINITY);
+        assert_eq!(
+            ulp_error_f32(f32::INFINITY, &exact(0.0, f32::MAX as f64), &[]),
+            f64::INFINITY
+        );
     }
 
     #[test]
@@ -310,7 +348,15 @@ mod metric_tests {
         let threshold = f32::MAX as f64 + ulp_f32(f32::MAX) / 2.0;
         assert_eq!(round_to_f32(threshold, 0.0), f32::INFINITY);
         assert_eq!(round_to_f32(threshold, -1.0), f32::MAX);
-        let err = ulp_error_f32(f32::MAX, &Case { x: 0.0, hi: threshold, lo: 1.0 }, &[]);
+        let err = ulp_error_f32(
+            f32::MAX,
+            &Case {
+                x: 0.0,
+                hi: threshold,
+                lo: 1.0,
+            },
+            &[],
+        );
         assert!((err - 0.5).abs() < 1e-12, "{err}");
     }
 
@@ -319,7 +365,14 @@ mod metric_tests {
         let table = parse("t", "# t: test\n# roots: -1.5 2\n# more\n3ff0000000000000 4000000000000000 0000000000000000\n")
             .unwrap();
         assert_eq!(table.roots, vec![-1.5, 2.0]);
-        assert_eq!(table.cases, vec![Case { x: 1.0, hi: 2.0, lo: 0.0 }]);
+        assert_eq!(
+            table.cases,
+            vec![Case {
+                x: 1.0,
+                hi: 2.0,
+                lo: 0.0
+            }]
+        );
         assert!(parse("t", "# roots:\n1 2\n").is_err());
         assert!(parse("t", "3ff0000000000000 4000000000000000 0000000000000000\n").is_err());
     }

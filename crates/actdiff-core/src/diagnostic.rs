@@ -65,7 +65,9 @@ fn render(f: &mut fmt::Formatter<'_>, source: &str, d: &Diagnostic) -> fmt::Resu
     let start = d.range.start.min(source.len());
     let end = d.range.end.clamp(start, source.len());
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
     let line_no = source[..start].matches('\n').count() + 1;
     let column = source[line_start..start].chars().count();
     let width = source[start..end.min(line_end)].chars().count().max(1);
@@ -73,7 +75,13 @@ fn render(f: &mut fmt::Formatter<'_>, source: &str, d: &Diagnostic) -> fmt::Resu
     writeln!(f, "{:gutter$}--> {}:{}", "", line_no, column + 1)?;
     writeln!(f, "{:gutter$} |", "")?;
     writeln!(f, "{line_no} | {}", &source[line_start..line_end])?;
-    write!(f, "{:gutter$} | {}{}", "", " ".repeat(column), "^".repeat(width))?;
+    write!(
+        f,
+        "{:gutter$} | {}{}",
+        "",
+        " ".repeat(column),
+        "^".repeat(width)
+    )?;
     if let Some(help) = &d.help {
         write!(f, "\n{:gutter$} = help: {help}", "")?;
     }

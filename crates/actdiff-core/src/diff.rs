@@ -126,7 +126,12 @@ fn derivative_of(
     }
 }
 
-fn add_opt(g: &mut Graph, a: Option<NodeId>, b: Option<NodeId>, s: proc_macro2::Span) -> Option<NodeId> {
+fn add_opt(
+    g: &mut Graph,
+    a: Option<NodeId>,
+    b: Option<NodeId>,
+    s: proc_macro2::Span,
+) -> Option<NodeId> {
     match (a, b) {
         (Some(a), Some(b)) => Some(g.add(a, b, s)),
         (a, b) => a.or(b),

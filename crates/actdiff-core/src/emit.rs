@@ -67,7 +67,13 @@ fn type_generics(header: &Header) -> TokenStream {
 
 /// The struct, its constructors and its `Default`.
 fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
-    let Header { attrs, vis, name, params, .. } = header;
+    let Header {
+        attrs,
+        vis,
+        name,
+        params,
+        ..
+    } = header;
     let doc_attrs = docs.iter().map(|d| quote!(#[doc = #d]));
     if params.is_empty() {
         return quote! {
@@ -80,8 +86,16 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
     let p = private();
     let fields: Vec<&Ident> = params.iter().map(|p| &p.name).collect();
     let field_docs = params.iter().map(|p| {
-        let kind = if p.learn.is_some() { "Learned parameter" } else { "Parameter" };
-        format!(" {kind} `{}` (default {}).", p.name, format_number(p.default))
+        let kind = if p.learn.is_some() {
+            "Learned parameter"
+        } else {
+            "Parameter"
+        };
+        format!(
+            " {kind} `{}` (default {}).",
+            p.name,
+            format_number(p.default)
+        )
     });
     let defaults = params.iter().map(|p| number(p.default));
     let new_doc = format!(" Creates `{name}` with these parameter values.");
@@ -248,13 +262,19 @@ pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
         .collect();
     let guards: Vec<Vec<Node>> = roots
         .iter()
-        .map(|&r| vars.iter().copied().filter(|&v| !carries_nan(g, r, v)).collect())
+        .map(|&r| {
+            vars.iter()
+                .copied()
+                .filter(|&v| !carries_nan(g, r, v))
+                .collect()
+        })
         .collect();
     let order = g.reachable(roots);
     let mut stmts = Vec::new();
     for (i, param) in def.header.params.iter().enumerate() {
         let var = Node::Param(i as u16);
-        let used = order.iter().any(|&id| g.node(id) == var) || guards.iter().any(|gs| gs.contains(&var));
+        let used =
+            order.iter().any(|&id| g.node(id) == var) || guards.iter().any(|gs| gs.contains(&var));
         if used {
             let l = param_local(i as u16);
             let field = &param.name;
@@ -263,7 +283,10 @@ pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
     }
     for &id in &order {
         let node = g.node(id);
-        if matches!(node, Node::Const(_) | Node::Input | Node::Param(_) | Node::Bool(_)) {
+        if matches!(
+            node,
+            Node::Const(_) | Node::Input | Node::Param(_) | Node::Bool(_)
+        ) {
             continue;
         }
         let l = local(id);
@@ -308,20 +331,25 @@ fn emit_info(def: &Definition) -> TokenStream {
     let formula = to_dsl(g, def.forward);
     let derivative = to_dsl(g, def.derivative);
     let second = to_dsl(g, def.second_derivative);
-    let params = def.header.params.iter().zip(&def.param_derivatives).map(|(param, &d)| {
-        let pname = param.name.to_string();
-        let learn = param.learn.is_some();
-        let default = number(param.default);
-        let deriv = to_dsl(g, d);
-        quote! {
-            #p::ParamInfo {
-                name: #p::Cow::Borrowed(#pname),
-                learn: #learn,
-                default: #default,
-                derivative: #p::Cow::Borrowed(#deriv),
+    let params = def
+        .header
+        .params
+        .iter()
+        .zip(&def.param_derivatives)
+        .map(|(param, &d)| {
+            let pname = param.name.to_string();
+            let learn = param.learn.is_some();
+            let default = number(param.default);
+            let deriv = to_dsl(g, d);
+            quote! {
+                #p::ParamInfo {
+                    name: #p::Cow::Borrowed(#pname),
+                    learn: #learn,
+                    default: #default,
+                    derivative: #p::Cow::Borrowed(#deriv),
+                }
             }
-        }
-    });
+        });
     quote! {
         static INFO: #p::ActivationInfo = #p::ActivationInfo {
             name: #p::Cow::Borrowed(#name),

@@ -101,14 +101,20 @@ pub fn eval(g: &Graph, root: NodeId, x: f64, params: &[f64]) -> f64 {
     eval_all(g, &[root], x, params)[root.0 as usize]
 }
 
-/// The truth value of every comparison reachable from `roots`, in id order: two
-/// points with equal vectors lie on the same side of every kink.
+/// Which side of every kink a point lies on: the truth of each comparison, the
+/// winner of each `max` and `min`, and the sign of each `abs` argument reachable from
+/// `roots`, in id order. Two points with equal patterns lie in the same smooth piece.
 pub fn branch_pattern(g: &Graph, roots: &[NodeId], x: f64, params: &[f64]) -> Vec<bool> {
     let values = eval_all(g, roots, x, params);
+    let at = |n: NodeId| values[n.0 as usize];
     g.reachable(roots)
         .into_iter()
-        .filter(|&id| matches!(g.node(id), Node::Cmp(..)))
-        .map(|id| values[id.0 as usize] != 0.0)
+        .filter_map(|id| match g.node(id) {
+            Node::Cmp(..) => Some(at(id) != 0.0),
+            Node::Max(a, b) | Node::Min(a, b) => Some(at(a) > at(b)),
+            Node::Call(crate::graph::Func::Abs, u) => Some(at(u) > 0.0),
+            _ => None,
+        })
         .collect()
 }
 

@@ -182,7 +182,10 @@ mod tests {
         .expect("compiles");
         assert_eq!(defs.len(), 4);
         let relu = &defs[0];
-        assert_eq!(print::to_dsl(&relu.graph, relu.derivative), "if x > 0 { 1 } else { 0 }");
+        assert_eq!(
+            print::to_dsl(&relu.graph, relu.derivative),
+            "if x > 0 { 1 } else { 0 }"
+        );
         assert_eq!(print::to_dsl(&relu.graph, relu.second_derivative), "0");
         let prelu = &defs[2];
         assert_eq!(

@@ -13,7 +13,13 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Block, Expr, Pat, Stmt, UnOp};
 
 /// The functions with more than one argument, or special arguments, and their arity.
-const MULTI_ARG: [(&str, usize); 5] = [("max", 2), ("min", 2), ("pow", 2), ("powi", 2), ("clamp", 3)];
+const MULTI_ARG: [(&str, usize); 5] = [
+    ("max", 2),
+    ("min", 2),
+    ("pow", 2),
+    ("powi", 2),
+    ("clamp", 3),
+];
 
 /// Every function name of the language, for suggestions.
 pub fn function_names() -> Vec<&'static str> {
@@ -39,7 +45,11 @@ struct Lower<'e> {
 
 /// Lowers `body` into a graph whose root is returned. Errors go to `errors`; the
 /// result is `None` when any was found.
-pub fn lower(header: &Header, body: &Expr, errors: &mut Vec<syn::Error>) -> Option<(Graph, NodeId)> {
+pub fn lower(
+    header: &Header,
+    body: &Expr,
+    errors: &mut Vec<syn::Error>,
+) -> Option<(Graph, NodeId)> {
     let before = errors.len();
     let params = header.params.iter().map(|p| p.name.to_string()).collect();
     let mut l = Lower {
@@ -213,7 +223,11 @@ impl Lower<'_> {
             Some(s) => msg.push_str(&format!("\nhelp: did you mean `{s}`?")),
             None => msg.push_str(&format!(
                 "\nhelp: the names in scope are {}",
-                known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                known
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
         self.error(span, msg)
@@ -248,8 +262,13 @@ impl Lower<'_> {
         let r = self.expr(&b.right);
         match b.op {
             BinOp::And(_) | BinOp::Or(_) => {
-                let (l, r) = (self.need_cond(l, b.left.span()), self.need_cond(r, b.right.span()));
-                let (Some(l), Some(r)) = (l, r) else { return Val::Bad };
+                let (l, r) = (
+                    self.need_cond(l, b.left.span()),
+                    self.need_cond(r, b.right.span()),
+                );
+                let (Some(l), Some(r)) = (l, r) else {
+                    return Val::Bad;
+                };
                 Val::Cond(if matches!(b.op, BinOp::And(_)) {
                     self.g.and(l, r, op_span)
                 } else {
@@ -257,8 +276,13 @@ impl Lower<'_> {
                 })
             }
             _ => {
-                let (l, r) = (self.need_num(l, b.left.span()), self.need_num(r, b.right.span()));
-                let (Some(l), Some(r)) = (l, r) else { return Val::Bad };
+                let (l, r) = (
+                    self.need_num(l, b.left.span()),
+                    self.need_num(r, b.right.span()),
+                );
+                let (Some(l), Some(r)) = (l, r) else {
+                    return Val::Bad;
+                };
                 let g = &mut self.g;
                 match b.op {
                     BinOp::Add(_) => Val::Num(g.add(l, r, op_span)),
@@ -300,7 +324,10 @@ impl Lower<'_> {
             } else if name == "log" {
                 msg.push_str("\nhelp: the natural logarithm is `ln`");
             } else {
-                msg.push_str(&format!("\nhelp: the functions are {}", function_names().join(", ")));
+                msg.push_str(&format!(
+                    "\nhelp: the functions are {}",
+                    function_names().join(", ")
+                ));
             }
             return self.error(span, msg);
         };
@@ -448,7 +475,10 @@ impl Lower<'_> {
             return;
         };
         if let Some((else_token, _)) = &init.diverge {
-            self.error(else_token.span, "`let ... else` is not supported in a definition");
+            self.error(
+                else_token.span,
+                "`let ... else` is not supported in a definition",
+            );
         }
         let value = self.expr(&init.expr);
         let Some(ident) = ident else { return };
@@ -467,7 +497,9 @@ impl Lower<'_> {
         if let Some(what) = clash {
             self.error(
                 ident.span(),
-                format!("`{name}` is already the name of {what}; choose another name for this binding"),
+                format!(
+                    "`{name}` is already the name of {what}; choose another name for this binding"
+                ),
             );
         }
         if let Some(scope) = self.scopes.last_mut() {
@@ -507,7 +539,8 @@ mod tests {
 
     #[test]
     fn names_and_calls() {
-        assert!(errors("F(x) = tahn(x)")[0].contains("unknown function `tahn`\nhelp: did you mean `tanh`?"));
+        assert!(errors("F(x) = tahn(x)")[0]
+            .contains("unknown function `tahn`\nhelp: did you mean `tanh`?"));
         assert!(errors("F(x) = y")[0].contains("unknown name `y`"));
         assert!(errors("F(x) = tanh(x, x)")[0].contains("`tanh` takes 1 argument but 2 were given"));
         assert!(errors("F(x) = x ^ 2")[0].contains("not a power"));

@@ -37,7 +37,10 @@ pub fn to_dsl(g: &Graph, root: NodeId) -> String {
     for &id in &order {
         let rendered = render(g, id, &text);
         let node = g.node(id);
-        let leaf = matches!(node, Node::Const(_) | Node::Input | Node::Param(_) | Node::Bool(_));
+        let leaf = matches!(
+            node,
+            Node::Const(_) | Node::Input | Node::Param(_) | Node::Bool(_)
+        );
         if !leaf && uses[id.0 as usize] >= 2 && id != root {
             let name = fresh_name(g, &mut counter);
             lets.push(format!("let {name} = {};", rendered.0));
@@ -94,12 +97,26 @@ fn render(g: &Graph, id: NodeId, text: &[(String, u8)]) -> (String, u8) {
         Node::Mul(a, b) => bin(a, "*", b, P_MUL),
         Node::Div(a, b) => bin(a, "/", b, P_MUL),
         Node::Call(f, a) => (format!("{}({})", f.name(), child(a, P_IF)), P_ATOM),
-        Node::Max(a, b) => (format!("max({}, {})", child(a, P_IF), child(b, P_IF)), P_ATOM),
-        Node::Min(a, b) => (format!("min({}, {})", child(a, P_IF), child(b, P_IF)), P_ATOM),
-        Node::Pow(a, b) => (format!("pow({}, {})", child(a, P_IF), child(b, P_IF)), P_ATOM),
+        Node::Max(a, b) => (
+            format!("max({}, {})", child(a, P_IF), child(b, P_IF)),
+            P_ATOM,
+        ),
+        Node::Min(a, b) => (
+            format!("min({}, {})", child(a, P_IF), child(b, P_IF)),
+            P_ATOM,
+        ),
+        Node::Pow(a, b) => (
+            format!("pow({}, {})", child(a, P_IF), child(b, P_IF)),
+            P_ATOM,
+        ),
         Node::Powi(a, n) => (format!("powi({}, {n})", child(a, P_IF)), P_ATOM),
         Node::Cmp(op, a, b) => (
-            format!("{} {} {}", child(a, P_CMP + 1), op.symbol(), child(b, P_CMP + 1)),
+            format!(
+                "{} {} {}",
+                child(a, P_CMP + 1),
+                op.symbol(),
+                child(b, P_CMP + 1)
+            ),
             P_CMP,
         ),
         Node::And(a, b) => bin(a, "&&", b, P_AND),
@@ -112,7 +129,11 @@ fn render(g: &Graph, id: NodeId, text: &[(String, u8)]) -> (String, u8) {
                 format!("{{ {else_text} }}")
             };
             (
-                format!("if {} {{ {} }} else {tail}", child(c, P_OR), text[a.0 as usize].0),
+                format!(
+                    "if {} {{ {} }} else {tail}",
+                    child(c, P_OR),
+                    text[a.0 as usize].0
+                ),
                 P_IF,
             )
         }
@@ -162,7 +183,10 @@ mod tests {
             for v in [-2.0, -0.3, 0.0, 0.4, 3.0] {
                 let want = crate::eval::eval(&d.graph, root, v, &[0.5]);
                 let got = crate::eval::eval(&again[0].graph, again[0].forward, v, &[0.5]);
-                assert!(want == got || (want.is_nan() && got.is_nan()), "{printed} at {v}");
+                assert!(
+                    want == got || (want.is_nan() && got.is_nan()),
+                    "{printed} at {v}"
+                );
             }
         }
     }

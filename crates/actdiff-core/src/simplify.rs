@@ -158,7 +158,11 @@ impl Graph {
             }
         }
         // A constant factor goes first, so formulas read `2 * x`.
-        let (a, b) = if self.as_const(b).is_some() { (b, a) } else { (a, b) };
+        let (a, b) = if self.as_const(b).is_some() {
+            (b, a)
+        } else {
+            (a, b)
+        };
         if self.is_const(a, 1.0) {
             return b;
         }
@@ -306,9 +310,7 @@ impl Graph {
     /// `c && d`
     pub fn and(&mut self, c: NodeId, d: NodeId, span: Span) -> NodeId {
         match (self.node(c), self.node(d)) {
-            (Node::Bool(false), _) | (_, Node::Bool(false)) => {
-                self.intern(Node::Bool(false), span)
-            }
+            (Node::Bool(false), _) | (_, Node::Bool(false)) => self.intern(Node::Bool(false), span),
             (Node::Bool(true), _) => d,
             (_, Node::Bool(true)) => c,
             _ if c == d => c,
@@ -366,7 +368,10 @@ mod tests {
         let x = g.input(s);
         let zero = g.constant(0.0, s);
         let p = g.mul(x, zero, s);
-        assert!(matches!(g.node(p), Node::Mul(..)), "x * 0 is NaN at x = inf");
+        assert!(
+            matches!(g.node(p), Node::Mul(..)),
+            "x * 0 is NaN at x = inf"
+        );
     }
 
     #[test]

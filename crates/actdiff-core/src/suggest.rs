@@ -9,13 +9,15 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -44,7 +46,10 @@ mod tests {
     fn suggests_close_names_only() {
         let names = ["tanh", "exp", "softplus", "sigmoid"];
         assert_eq!(did_you_mean("tahn", names.into_iter()), Some("tanh"));
-        assert_eq!(did_you_mean("softpuls", names.into_iter()), Some("softplus"));
+        assert_eq!(
+            did_you_mean("softpuls", names.into_iter()),
+            Some("softplus")
+        );
         assert_eq!(did_you_mean("banana", names.into_iter()), None);
     }
 }

@@ -96,7 +96,10 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
         let h = parse_header(input, end, &mut errors)?;
         let close = h.1;
         header = Some(h.0);
-        let name = &header.as_ref().map(|h| h.name.to_string()).unwrap_or_default();
+        let name = &header
+            .as_ref()
+            .map(|h| h.name.to_string())
+            .unwrap_or_default();
         if input.is_empty() {
             return Err(syn::Error::new(
                 close,
@@ -104,7 +107,10 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
             ));
         }
         let eq: Token![=] = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), format!("expected `=` before the formula of `{name}`"))
+            syn::Error::new(
+                e.span(),
+                format!("expected `=` before the formula of `{name}`"),
+            )
         })?;
         if input.is_empty() {
             return Err(syn::Error::new(
@@ -114,7 +120,9 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
         }
         let expr: Expr = input.parse()?;
         if !input.is_empty() {
-            return Err(input.error("unexpected tokens after the formula; end each definition with `;`"));
+            return Err(
+                input.error("unexpected tokens after the formula; end each definition with `;`")
+            );
         }
         body = Some(expr);
         Ok(())
@@ -124,7 +132,11 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
     }
     // Errors in the header come before the formula's parse error in source order.
     errors.sort_by_key(|e| span_order(e.span()));
-    ParsedDefinition { header, body, errors }
+    ParsedDefinition {
+        header,
+        body,
+        errors,
+    }
 }
 
 /// A sort key that keeps errors in source order when spans carry locations.
@@ -153,7 +165,11 @@ fn parse_header(
         )
     })?;
     if !input.peek(syn::token::Paren) {
-        let span = if input.is_empty() { name.span() } else { input.span() };
+        let span = if input.is_empty() {
+            name.span()
+        } else {
+            input.span()
+        };
         return Err(syn::Error::new(
             span,
             format!("expected `(` and the input's name after `{name}`, like `{name}(x)`"),
@@ -210,7 +226,11 @@ fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<
     let name: Ident = input
         .parse()
         .map_err(|e| syn::Error::new(e.span(), "expected a parameter name"))?;
-    let kind = if learn.is_some() { "`learn` parameter" } else { "parameter" };
+    let kind = if learn.is_some() {
+        "`learn` parameter"
+    } else {
+        "parameter"
+    };
     if !input.peek(Token![=]) {
         errors.push(syn::Error::new(
             name.span(),

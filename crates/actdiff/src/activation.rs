@@ -133,7 +133,11 @@ pub trait Activation<T: Real> {
     {
         kernels::same_len(
             "backward_slice",
-            &[("x", x.len()), ("grad_out", grad_out.len()), ("grad_in", grad_in.len())],
+            &[
+                ("x", x.len()),
+                ("grad_out", grad_out.len()),
+                ("grad_in", grad_in.len()),
+            ],
         );
         kernels::backward(self, x, grad_out, grad_in);
     }

@@ -15,8 +15,14 @@ const CHUNK: usize = 512;
 pub(crate) fn same_len(method: &str, slices: &[(&str, usize)]) {
     let n = slices[0].1;
     if slices.iter().any(|&(_, len)| len != n) {
-        let lens: Vec<String> = slices.iter().map(|(name, len)| format!("{name} has {len}")).collect();
-        panic!("actdiff: {method}: slices must have equal lengths, but {}", lens.join(", "));
+        let lens: Vec<String> = slices
+            .iter()
+            .map(|(name, len)| format!("{name} has {len}"))
+            .collect();
+        panic!(
+            "actdiff: {method}: slices must have equal lengths, but {}",
+            lens.join(", ")
+        );
     }
 }
 
@@ -68,7 +74,11 @@ pub(crate) fn backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T], out: 
     vectorized(
         #[inline(always)]
         || {
-            for ((xs, gs), os) in x.chunks(CHUNK).zip(g.chunks(CHUNK)).zip(out.chunks_mut(CHUNK)) {
+            for ((xs, gs), os) in x
+                .chunks(CHUNK)
+                .zip(g.chunks(CHUNK))
+                .zip(out.chunks_mut(CHUNK))
+            {
                 let mut nan = false;
                 for ((xi, gi), oi) in xs.iter().zip(gs).zip(os.iter_mut()) {
                     let d = a.derivative_finite(*xi);
@@ -101,14 +111,17 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
                 .zip(y.chunks_mut(CHUNK).zip(out.chunks_mut(CHUNK)));
             for ((xs, gs), (ys, os)) in chunks {
                 let mut nan = false;
-                for (((xi, gi), yi), oi) in xs.iter().zip(gs).zip(ys.iter_mut()).zip(os.iter_mut()) {
+                for (((xi, gi), yi), oi) in xs.iter().zip(gs).zip(ys.iter_mut()).zip(os.iter_mut())
+                {
                     let (f, d) = a.forward_and_derivative_finite(*xi);
                     nan |= f.is_nan() | d.is_nan();
                     *yi = f;
                     *oi = *gi * d;
                 }
                 if nan {
-                    for (((xi, gi), yi), oi) in xs.iter().zip(gs).zip(ys.iter_mut()).zip(os.iter_mut()) {
+                    for (((xi, gi), yi), oi) in
+                        xs.iter().zip(gs).zip(ys.iter_mut()).zip(os.iter_mut())
+                    {
                         let (f, d) = a.forward_and_derivative(*xi);
                         *yi = f;
                         *oi = *gi * d;
@@ -123,7 +136,12 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
 /// vector of accumulators, which also makes the sum more accurate than a serial one.
 const LANES: usize = 16;
 
-pub(crate) fn param_gradient_sum<T: Real, A: Activation<T>>(a: &A, index: usize, x: &[T], g: &[T]) -> T {
+pub(crate) fn param_gradient_sum<T: Real, A: Activation<T>>(
+    a: &A,
+    index: usize,
+    x: &[T],
+    g: &[T],
+) -> T {
     vectorized(
         #[inline(always)]
         || {

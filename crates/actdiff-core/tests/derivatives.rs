@@ -1,0 +1,168 @@
+//! Property test of the differentiator: random expressions drawn from the language,
+//! their generated first and second derivatives and parameter derivative checked
+//! against a high-order finite difference of the interpreter, at random points away
+//! from kinks.
+
+use actdiff_core::eval::{branch_pattern, eval};
+use actdiff_core::{compile_str, Definition, NodeId};
+use proptest::prelude::*;
+
+/// Smooth one-argument forms; `{}` is the argument. Arguments of `ln`, `sqrt`, `pow`
+/// and divisions are kept positive so that most draws are defined.
+const UNARY: &[&str] = &[
+    "exp({})",
+    "expm1({})",
+    "ln(1 + {} * {})",
+    "log1p({} * {})",
+    "sqrt(2 + sin({}))",
+    "tanh({})",
+    "sigmoid({})",
+    "softplus({})",
+    "erf({})",
+    "erfc({})",
+    "sin({})",
+    "cos({})",
+    "abs({})",
+    "powi({}, 2)",
+    "powi({}, 3)",
+    "pow(1.5 + cos({}), 1.7)",
+    "-{}",
+    "clamp({}, -1, 1)",
+];
+
+/// Two-argument forms.
+const BINARY: &[&str] = &[
+    "({} + {})",
+    "({} - {})",
+    "({} * {})",
+    "({} / (2 + tanh({})))",
+    "max({}, {})",
+    "min({}, {})",
+    "pow(1 + {} * {}, 0.5 + sigmoid({}))",
+    "if {} > 0.3 { {} } else { {} }",
+    "{ let u# = {}; u# * sigmoid(u#) + {} }",
+];
+
+/// Substitutes the arguments; `#` becomes a number unique along any nesting path
+/// (the arguments' total length), so nested `let`s never shadow each other.
+fn fill(template: &str, args: &[String]) -> String {
+    let unique = args.iter().map(String::len).sum::<usize>().to_string();
+    let template = template.replace('#', &unique);
+    let mut out = String::new();
+    let mut parts = template.split("{}");
+    out.push_str(parts.next().unwrap_or(""));
+    for (k, part) in parts.enumerate() {
+        out.push_str(&args[k % args.len()]);
+        out.push_str(part);
+    }
+    out
+}
+
+fn expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        3 => Just("x".to_string()),
+        1 => Just("a".to_string()),
+        1 => (-2.0f64..2.0).prop_map(|c| format!("{c:.3}")),
+    ];
+    leaf.prop_recursive(5, 40, 3, |inner| {
+        prop_oneof![
+            (prop::sample::select(UNARY), inner.clone()).prop_map(|(t, u)| fill(t, &[u])),
+            (
+                prop::sample::select(BINARY),
+                inner.clone(),
+                inner.clone(),
+                inner
+            )
+                .prop_map(|(t, a, b, c)| fill(t, &[a, b, c])),
+        ]
+    })
+}
+
+/// Eighth-order central difference of `f` at `x` with step `h`.
+fn central_difference(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
+    const W: [f64; 4] = [4.0 / 5.0, -1.0 / 5.0, 4.0 / 105.0, -1.0 / 280.0];
+    W.iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let s = (k + 1) as f64 * h;
+            w * (f(x + s) - f(x - s))
+        })
+        .sum::<f64>()
+        / h
+}
+
+/// Checks `d` against the finite difference of `f`, or returns `None` when the
+/// difference is not a trustworthy oracle there (a kink inside the stencil, a value
+/// out of range, or two step sizes that disagree with each other).
+fn check(
+    def: &Definition,
+    of: NodeId,
+    d: NodeId,
+    along: impl Fn(f64) -> (f64, [f64; 1]),
+    t: f64,
+) -> Option<Result<(), String>> {
+    let g = &def.graph;
+    let h = 1e-2;
+    let roots = [def.forward, def.derivative, def.second_derivative, of, d];
+    let (x0, p0) = along(t);
+    let pattern = branch_pattern(g, &roots, x0, &p0);
+    for k in -8..=8 {
+        let (x, p) = along(t + f64::from(k) * h / 2.0);
+        if branch_pattern(g, &roots, x, &p) != pattern {
+            return None;
+        }
+    }
+    let f = |s: f64| {
+        let (x, p) = along(s);
+        eval(g, of, x, &p)
+    };
+    let fd = central_difference(f, t, h);
+    let fd_half = central_difference(f, t, h / 2.0);
+    let got = eval(g, d, x0, &p0);
+    if !fd.is_finite() || !got.is_finite() || fd.abs() > 1e6 {
+        return None;
+    }
+    let tol = 1e-6 * (1.0 + fd.abs());
+    if (fd - fd_half).abs() > tol / 10.0 {
+        return None;
+    }
+    if (got - fd).abs() <= tol {
+        Some(Ok(()))
+    } else {
+        Some(Err(format!("got {got}, finite difference {fd} at t = {t}")))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, max_global_rejects: 100_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn derivatives_match_finite_differences(
+        body in expression(),
+        t in -3.0f64..3.0,
+        a in -1.5f64..1.5,
+    ) {
+        let src = format!("F(x; a = 0.5) = {body};");
+        let defs = compile_str(&src).map_err(|e| TestCaseError::fail(format!("{src}\n{e}")))?;
+        let def = &defs[0];
+        let cases = [
+            ("f'", def.forward, def.derivative, true),
+            ("f''", def.derivative, def.second_derivative, true),
+            ("df/da", def.forward, def.param_derivatives[0], false),
+        ];
+        let mut checked = 0;
+        for (what, of, d, wrt_x) in cases {
+            let result = if wrt_x {
+                check(def, of, d, |s| (s, [a]), t)
+            } else {
+                check(def, of, d, |s| (t, [s]), a)
+            };
+            match result {
+                Some(Ok(())) => checked += 1,
+                Some(Err(msg)) => return Err(TestCaseError::fail(format!("{what} of {src}: {msg}"))),
+                None => {}
+            }
+        }
+        prop_assume!(checked > 0);
+    }
+}

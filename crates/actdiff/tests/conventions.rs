@@ -1,0 +1,189 @@
+//! The conventions DESIGN.md promises for the seed activations: values at the kinks
+//! (PyTorch's), NaN propagation through every method, and limits at infinity.
+
+use actdiff::prelude::*;
+
+#[test]
+fn relu_derivative_is_zero_at_zero() {
+    assert_eq!(Relu.derivative(0.0f32), 0.0);
+    assert_eq!(Relu.derivative(0.0f64), 0.0);
+    assert_eq!(Relu.derivative(-0.0f64), 0.0);
+    assert_eq!(Relu.derivative(f32::MIN_POSITIVE), 1.0);
+    assert_eq!(Relu.forward(-3.0f32), 0.0);
+    assert_eq!(Relu.forward(3.0f64), 3.0);
+    assert_eq!(Relu.second_derivative(2.0f64), 0.0);
+}
+
+#[test]
+fn leaky_relu_derivative_is_the_slope_at_zero() {
+    let f32_default = LeakyRelu::<f32>::default();
+    assert_eq!(f32_default.derivative(0.0), 0.01f32);
+    let custom = LeakyRelu::new(0.2f64);
+    assert_eq!(custom.derivative(0.0), 0.2);
+    assert_eq!(custom.forward(-5.0), -1.0);
+    assert_eq!(custom.derivative(1.0), 1.0);
+    // The derivative with respect to the slope: x below zero, 0 above.
+    assert_eq!(custom.param_derivative(0, -5.0), -5.0);
+    assert_eq!(custom.param_derivative(0, 5.0), 0.0);
+}
+
+#[test]
+fn prelu_derivative_is_alpha_at_zero_and_alpha_gradient_sums() {
+    let p = Prelu::<f64>::default();
+    assert_eq!(p.alpha, 0.25);
+    assert_eq!(p.derivative(0.0), 0.25);
+    assert_eq!(p.forward(-4.0), -1.0);
+    assert_eq!(p.param_derivative(0, -4.0), -4.0);
+    assert_eq!(p.param_derivative(0, 4.0), 0.0);
+    assert!(p.info().params[0].learn);
+    // Σ grad_out · ∂f/∂alpha over a slice longer than the kernel's lane count.
+    let x: Vec<f64> = (0..1001).map(|i| f64::from(i) - 500.0).collect();
+    let g: Vec<f64> = (0..1001).map(|i| 1.0 + f64::from(i % 3)).collect();
+    let want: f64 = x
+        .iter()
+        .zip(&g)
+        .map(|(&x, &g)| if x > 0.0 { 0.0 } else { g * x })
+        .sum();
+    assert_eq!(p.param_gradient_sum(0, &x, &g), want);
+}
+
+#[test]
+fn nan_in_gives_nan_out_everywhere() {
+    let nan32 = f32::NAN;
+    let nan64 = f64::NAN;
+    macro_rules! all_nan {
+        ($a:expr, $x:expr) => {{
+            let a = $a;
+            assert!(a.forward($x).is_nan(), "forward");
+            assert!(a.derivative($x).is_nan(), "derivative");
+            assert!(a.second_derivative($x).is_nan(), "second derivative");
+            let (f, d) = a.forward_and_derivative($x);
+            assert!(f.is_nan() && d.is_nan(), "forward_and_derivative");
+        }};
+    }
+    all_nan!(Relu, nan32);
+    all_nan!(Relu, nan64);
+    all_nan!(LeakyRelu::<f32>::default(), nan32);
+    all_nan!(Prelu::<f64>::default(), nan64);
+    all_nan!(Mish, nan32);
+    all_nan!(Mish, nan64);
+    // Parameter gradients, with a NaN input and with a NaN parameter.
+    assert!(Prelu::<f64>::default().param_derivative(0, nan64).is_nan());
+    assert!(LeakyRelu::<f32>::default()
+        .param_derivative(0, nan32)
+        .is_nan());
+    let nan_alpha = Prelu::new(nan64);
+    assert!(nan_alpha.forward(2.0).is_nan());
+    assert!(nan_alpha.derivative(2.0).is_nan());
+    assert!(nan_alpha.param_derivative(0, 2.0).is_nan());
+    // The slice kernels agree.
+    let x = [1.0f32, nan32, -1.0];
+    let mut y = [0.0f32; 3];
+    Relu.forward_slice(&x, &mut y);
+    assert!(y[1].is_nan() && y[0] == 1.0 && y[2] == 0.0);
+    let mut gin = [0.0f32; 3];
+    Relu.backward_slice(&x, &[1.0; 3], &mut gin);
+    assert!(gin[1].is_nan() && gin[0] == 1.0 && gin[2] == 0.0);
+}
+
+#[test]
+fn mish_limits_at_infinity_and_huge_inputs() {
+    macro_rules! limits {
+        ($t:ty) => {{
+            let inf = <$t>::INFINITY;
+            let m = Mish;
+            let lo = m.forward(-inf);
+            assert!(lo == 0.0, "mish(-inf) = {lo}");
+            assert_eq!(m.forward(inf), inf);
+            assert_eq!(m.derivative(inf), 1.0);
+            assert_eq!(m.derivative(-inf), 0.0);
+            assert_eq!(m.second_derivative(inf), 0.0);
+            assert_eq!(m.second_derivative(-inf), 0.0);
+            let big: $t = 1e30;
+            assert_eq!(m.forward(big), big);
+            assert_eq!(m.forward(-big), 0.0);
+            assert_eq!(m.derivative(big), 1.0);
+            assert_eq!(m.derivative(-big), 0.0);
+            assert_eq!(m.forward_and_derivative(-inf), (m.forward(-inf), 0.0));
+            // The slice kernels apply the same rule.
+            let x = [-inf, inf, -big, 1.0];
+            let mut y = [0.0; 4];
+            m.forward_slice(&x, &mut y);
+            assert_eq!(y[0], 0.0);
+            assert_eq!(y[1], inf);
+            let mut g = [0.0; 4];
+            m.backward_slice(&x, &[1.0; 4], &mut g);
+            assert_eq!(&g[..3], &[0.0, 1.0, 0.0]);
+        }};
+    }
+    limits!(f32);
+    limits!(f64);
+}
+
+#[test]
+fn relu_family_at_infinity() {
+    assert_eq!(Relu.forward(f64::INFINITY), f64::INFINITY);
+    assert_eq!(Relu.forward(f64::NEG_INFINITY), 0.0);
+    assert_eq!(Relu.derivative(f32::INFINITY), 1.0);
+    let p = Prelu::<f32>::default();
+    assert_eq!(p.forward(f32::NEG_INFINITY), f32::NEG_INFINITY);
+    assert_eq!(p.derivative(f32::NEG_INFINITY), 0.25);
+}
+
+#[test]
+fn slice_kernels_equal_scalar_methods() {
+    let x: Vec<f32> = (0..3000).map(|i| (i as f32 - 1500.0) * 0.013).collect();
+    let g: Vec<f32> = (0..3000).map(|i| ((i * 7) % 11) as f32 - 5.0).collect();
+    let m = Mish;
+    let mut y = vec![0.0; x.len()];
+    m.forward_slice(&x, &mut y);
+    let mut gin = vec![0.0; x.len()];
+    m.backward_slice(&x, &g, &mut gin);
+    let mut y2 = vec![0.0; x.len()];
+    let mut gin2 = vec![0.0; x.len()];
+    m.forward_backward_slice(&x, &g, &mut y2, &mut gin2);
+    let mut inplace = x.clone();
+    m.forward_in_place(&mut inplace);
+    for i in 0..x.len() {
+        assert_eq!(
+            y[i].to_bits(),
+            m.forward(x[i]).to_bits(),
+            "forward at {}",
+            x[i]
+        );
+        assert_eq!(
+            gin[i].to_bits(),
+            (g[i] * m.derivative(x[i])).to_bits(),
+            "backward at {}",
+            x[i]
+        );
+        assert_eq!(y2[i].to_bits(), y[i].to_bits());
+        assert_eq!(gin2[i].to_bits(), gin[i].to_bits());
+        assert_eq!(inplace[i].to_bits(), y[i].to_bits());
+    }
+}
+
+#[test]
+#[should_panic(
+    expected = "actdiff: forward_slice: slices must have equal lengths, but x has 3, y has 2"
+)]
+fn length_mismatch_is_a_clear_panic() {
+    Relu.forward_slice(&[1.0f32, 2.0, 3.0], &mut [0.0; 2]);
+}
+
+#[test]
+#[should_panic(expected = "Prelu has 1 parameter(s); index 1 is out of range")]
+fn parameter_index_out_of_range_is_a_clear_panic() {
+    Prelu::<f32>::default().param_derivative(1, 0.0);
+}
+
+#[test]
+fn formulas_are_exposed_as_text() {
+    let info = Relu.info();
+    assert_eq!(info.name, "Relu");
+    assert_eq!(info.formula, "max(0, x)");
+    assert_eq!(info.derivative, "if x > 0 { 1 } else { 0 }");
+    let mish = Mish.info();
+    assert_eq!(mish.formula, "x * tanh(softplus(x))");
+    assert!(mish.derivative.contains("sigmoid"), "{}", mish.derivative);
+}
