@@ -13,7 +13,7 @@
 //!   of a derivative stays exactly 0 and the product is computed once;
 //! - stability rewrites, so a naive formula gets the accurate code:
 //!   `ln(1 + exp(u))` → `softplus(u)`, `ln(1 + u)` → `log1p(u)`,
-//!   `exp(u) - 1` → `expm1(u)`, `1 / (1 + exp(-u))` → `sigmoid(u)`,
+//!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
 //!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `4·sigmoid(2u)·sigmoid(-2u)`.
 
 use crate::eval::eval_func;
@@ -219,12 +219,12 @@ impl Graph {
         if self.is_const(b, 1.0) {
             return a;
         }
-        if self.is_const(a, 1.0) {
-            if let Some(e) = self.one_plus(b) {
-                if let Node::Call(Func::Exp, arg) = self.node(e) {
-                    let u = self.neg(arg, span);
-                    return self.call(Func::Sigmoid, u, span);
-                }
+        // a / (1 + exp(v)) = a * sigmoid(-v), and 1 / (1 + exp(-u)) = sigmoid(u).
+        if let Some(e) = self.one_plus(b) {
+            if let Node::Call(Func::Exp, v) = self.node(e) {
+                let u = self.neg(v, span);
+                let s = self.call(Func::Sigmoid, u, span);
+                return self.mul(a, s, span);
             }
         }
         self.intern(Node::Div(a, b), span)
