@@ -125,7 +125,10 @@ fn error(got: f32, want: f64, x: f64, roots: &[f64]) -> f64 {
     if got == want {
         return 0.0;
     }
-    if roots.iter().any(|&r| (x - r).abs() < 1e-3 * r.abs().max(1.0)) {
+    if roots
+        .iter()
+        .any(|&r| (x - r).abs() < 1e-3 * r.abs().max(1.0))
+    {
         return (got - want).abs() / f64::from(f32::EPSILON);
     }
     let rounded = want as f32;
@@ -176,8 +179,12 @@ fn sweep(case: &Case, step: u64) -> (Worst, Worst, u64) {
     let per = total.div_ceil(threads);
     let handles: Vec<_> = (0..threads)
         .map(|t| {
-            let (reference, forward, derivative, roots) =
-                (case.reference, case.forward, case.derivative, case.derivative_roots);
+            let (reference, forward, derivative, roots) = (
+                case.reference,
+                case.forward,
+                case.derivative,
+                case.derivative_roots,
+            );
             thread::spawn(move || {
                 let (mut wf, mut wd, mut n) = (Worst::default(), Worst::default(), 0u64);
                 let mut bits = t * per;
@@ -201,9 +208,10 @@ fn sweep(case: &Case, step: u64) -> (Worst, Worst, u64) {
     handles
         .into_iter()
         .map(|h| h.join().expect("sweep thread"))
-        .fold((Worst::default(), Worst::default(), 0), |(af, ad, an), (f, d, n)| {
-            (af.merge(f), ad.merge(d), an + n)
-        })
+        .fold(
+            (Worst::default(), Worst::default(), 0),
+            |(af, ad, an), (f, d, n)| (af.merge(f), ad.merge(d), an + n),
+        )
 }
 
 fn main() {

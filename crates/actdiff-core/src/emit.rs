@@ -13,6 +13,7 @@
 use crate::graph::{Graph, Node, NodeId};
 use crate::nan::carries_nan;
 use crate::print::{format_number, to_dsl};
+use crate::refine::RootWindow;
 use crate::syntax::Header;
 use crate::{Definition, Outcome};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -297,11 +298,24 @@ pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
             stmts.push(quote!(let #l: T = #rhs;));
         }
     }
+    let mut stmts = stmts;
     let results: Vec<TokenStream> = roots
         .iter()
         .zip(&guards)
         .map(|(&r, gs)| {
             let mut value = value_of(g, r);
+            if let Some(windows) = def
+                .windows
+                .iter()
+                .find(|(root, _)| *root == r)
+                .map(|(_, w)| w)
+            {
+                for (k, w) in windows.iter().enumerate() {
+                    let (window_stmts, refined) = emit_window(w, r, k, value);
+                    stmts.extend(window_stmts);
+                    value = refined;
+                }
+            }
             for &var in gs {
                 let guard = match var {
                     Node::Param(i) => {
@@ -321,6 +335,71 @@ pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
         quote!((#(#results),*))
     };
     quote!( #(#stmts)* #result )
+}
+
+/// The statements that compute a root window's polynomial (see [`crate::refine`]) and
+/// select it over `general` inside the window, in f32 only: for f64 the condition is
+/// the constant `false` and the compiler drops the polynomial.
+fn emit_window(
+    w: &RootWindow,
+    root: NodeId,
+    k: usize,
+    general: TokenStream,
+) -> (Vec<TokenStream>, TokenStream) {
+    let p = private();
+    let name = |what: &str| format_ident!("w{}_{}_{}", root.0, k, what);
+    let c = |v: f64| {
+        let n = number(v);
+        quote!(<T as #p::Real>::from_f64(#n))
+    };
+    let (d, t, two_t, inside, refined) =
+        (name("d"), name("t"), name("two_t"), name("in"), name("r"));
+    let (hi, lo, mid, inv_half, low, high) = (
+        c(w.center_hi),
+        c(w.center_lo),
+        c(w.mid),
+        c(w.inv_half),
+        c(w.low),
+        c(w.high),
+    );
+    let mut stmts = vec![
+        quote!(let #d: T = (x - #hi) - #lo;),
+        quote!(let #t: T = (#d - #mid) * #inv_half;),
+        quote!(let #two_t: T = #t + #t;),
+    ];
+    // Clenshaw's recurrence, unrolled: b_j = c_j + 2t·b_{j+1} - b_{j+2}.
+    let n = w.coeffs.len();
+    let b = |j: usize| format_ident!("w{}_{}_b{}", root.0, k, j);
+    let last = b(n - 1);
+    let c_last = c(w.coeffs[n - 1]);
+    stmts.push(quote!(let #last: T = #c_last;));
+    let zero = c(0.0);
+    for j in (1..n - 1).rev() {
+        let (bj, b1) = (b(j), b(j + 1));
+        let b2 = if j + 2 < n {
+            let b2 = b(j + 2);
+            quote!(#b2)
+        } else {
+            zero.clone()
+        };
+        let cj = c(w.coeffs[j]);
+        stmts.push(quote!(let #bj: T = #cj + #two_t * #b1 - #b2;));
+    }
+    let c0 = c(w.coeffs[0]);
+    let (b1, b2) = (
+        b(1),
+        if n > 2 {
+            let b2 = b(2);
+            quote!(#b2)
+        } else {
+            zero.clone()
+        },
+    );
+    let q = format_ident!("w{}_{}_q", root.0, k);
+    stmts.push(quote!(let #q: T = #c0 + #t * #b1 - #b2;));
+    stmts.push(quote!(let #inside: bool = <T as #p::Real>::SINGLE & (#d > #low) & (#d < #high);));
+    stmts.push(quote!(let #refined: T = if #inside { #d * #q } else { #general };));
+    (stmts, quote!(#refined))
 }
 
 fn emit_info(def: &Definition) -> TokenStream {
@@ -435,7 +514,22 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
 /// What a definition that failed expands to: its type and an `Activation` impl whose
 /// methods return NaN, so the rest of the user's crate compiles against it and only
 /// the real error is reported.
+///
+/// The stub must not add errors of its own: a repeated parameter becomes one field,
+/// and a name that collides with the generated code gets no stub at all (rustc does
+/// not report uses of a name after a `compile_error!` that might have defined it).
 pub fn emit_stub(header: &Header) -> TokenStream {
+    if crate::valid::collides_with_generated(&header.name.to_string()) {
+        return TokenStream::new();
+    }
+    let mut header = header.clone();
+    let mut seen = Vec::new();
+    header.params.retain(|param| {
+        let first = !seen.contains(&param.name);
+        seen.push(param.name.clone());
+        first
+    });
+    let header = &header;
     let p = private();
     let name = &header.name;
     let tg = type_generics(header);
@@ -465,5 +559,26 @@ pub fn emit_stub(header: &Header) -> TokenStream {
             fn second_derivative_finite(&self, _: T) -> T { <T as #p::Real>::from_f64(::core::f64::NAN) }
             fn param_derivative_finite(&self, _: usize, _: T) -> T { <T as #p::Real>::from_f64(::core::f64::NAN) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emit_stub;
+    use crate::syntax::parse_definitions;
+    use proc_macro2::TokenStream;
+    use std::str::FromStr;
+
+    fn stub(src: &str) -> String {
+        let defs = parse_definitions(TokenStream::from_str(src).expect("lexes"));
+        emit_stub(defs[0].header.as_ref().expect("header")).to_string()
+    }
+
+    #[test]
+    fn stub_adds_no_error_of_its_own() {
+        let repeated = stub("Elu(x; alpha = 1, alpha = 2) = x");
+        assert_eq!(repeated.matches("pub alpha : T").count(), 1, "{repeated}");
+        assert_eq!(stub("T(x; slope = 0.5) = x"), "");
+        assert!(stub("Relu(x) = tahn(x)").contains("struct Relu"));
     }
 }

@@ -61,8 +61,14 @@ pub fn min_nan(a: f64, b: f64) -> f64 {
 /// The values of every node reachable from `roots`, indexed by id (unreached nodes are
 /// NaN). Conditions are stored as 1.0 (true) and 0.0 (false).
 pub fn eval_all(g: &Graph, roots: &[NodeId], x: f64, params: &[f64]) -> Vec<f64> {
+    eval_ordered(g, &g.reachable(roots), x, params)
+}
+
+/// Like [`eval_all`], for a precomputed `order` (from [`Graph::reachable`]), so that
+/// evaluating many points does not walk the graph each time.
+pub fn eval_ordered(g: &Graph, order: &[NodeId], x: f64, params: &[f64]) -> Vec<f64> {
     let mut v = vec![f64::NAN; g.len()];
-    for id in g.reachable(roots) {
+    for &id in order {
         let at = |n: NodeId| v[n.0 as usize];
         let truth = |b: bool| if b { 1.0 } else { 0.0 };
         let value = match g.node(id) {

@@ -22,6 +22,7 @@ pub mod graph;
 pub mod lower;
 pub mod nan;
 pub mod print;
+pub mod refine;
 pub mod simplify;
 mod suggest;
 pub mod syntax;
@@ -49,6 +50,9 @@ pub struct Definition {
     pub second_derivative: NodeId,
     /// `∂f/∂p` for each parameter, in declaration order.
     pub param_derivatives: Vec<NodeId>,
+    /// Polynomial stand-ins near the roots where a function cancels, per function
+    /// (see [`refine`]); f32 code selects them.
+    pub windows: Vec<(NodeId, Vec<refine::RootWindow>)>,
 }
 
 impl Definition {
@@ -64,6 +68,11 @@ impl Definition {
                 diff::differentiate_node(&mut graph, forward, p)
             })
             .collect();
+        let windows = [forward, derivative, second_derivative]
+            .into_iter()
+            .map(|r| (r, refine::root_windows(&graph, r)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect();
         Definition {
             header,
             graph,
@@ -71,6 +80,7 @@ impl Definition {
             derivative,
             second_derivative,
             param_derivatives,
+            windows,
         }
     }
 
@@ -107,6 +117,7 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
         .map(|p| {
             let mut errors = p.errors;
             let mut lowered = None;
+            let mut duplicate = false;
             if let Some(h) = &p.header {
                 valid::check_header(h, &mut errors);
                 let name = h.name.to_string();
@@ -115,6 +126,7 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
                         h.name.span(),
                         format!("`{name}` is defined twice in this invocation"),
                     ));
+                    duplicate = true;
                 }
                 seen.push(name);
                 if let Some(body) = &p.body {
@@ -126,7 +138,8 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
                 _ => Err(errors),
             };
             Outcome {
-                header: p.header,
+                // A second definition of a name gets no stub: the first one is it.
+                header: if duplicate { None } else { p.header },
                 result,
             }
         })

@@ -7,7 +7,7 @@
 
 use crate::graph::{CmpOp, Func, Graph, NodeId};
 use crate::suggest::did_you_mean;
-use crate::syntax::{literal_value, Header};
+use crate::syntax::{literal_value, span_order, Header, NO_SUFFIX};
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{BinOp, Block, Expr, Pat, Stmt, UnOp};
@@ -58,11 +58,34 @@ pub fn lower(
         errors,
     };
     let root = l.expr(body);
-    let root = l.need_num(root, body.span());
+    let root = l.need_num(root, value_span(body));
     let failed = l.errors.len() > before;
+    // A call's arguments are checked before its name is reported: restore source order.
+    l.errors[before..].sort_by_key(|e| span_order(e.span()));
     match root {
         Some(root) if !failed => Some((l.g, root)),
         _ => None,
+    }
+}
+
+/// Where to point when an expression has the wrong type: the operator that makes
+/// it a comparison or a number (`>` in `x * x > 0`), a parenthesized expression
+/// whole, a block's value. A multi-token span would show only its first token.
+fn value_span(e: &Expr) -> Span {
+    match e {
+        Expr::Binary(b) => b.op.span(),
+        Expr::Paren(p) => p.paren_token.span.join(),
+        Expr::Group(g) => value_span(&g.expr),
+        Expr::Block(b) => block_value_span(&b.block),
+        _ => e.span(),
+    }
+}
+
+/// [`value_span`] of a block's value, or the whole block when it has none.
+fn block_value_span(block: &Block) -> Span {
+    match block.stmts.last() {
+        Some(Stmt::Expr(last, None)) => value_span(last),
+        _ => block.brace_token.span.join(),
     }
 }
 
@@ -136,7 +159,7 @@ impl Lower<'_> {
             Expr::Unary(u) => match u.op {
                 UnOp::Neg(_) => {
                     let a = self.expr(&u.expr);
-                    match self.need_num(a, u.expr.span()) {
+                    match self.need_num(a, value_span(&u.expr)) {
                         Some(a) => Val::Num(self.g.neg(a, span)),
                         None => Val::Bad,
                     }
@@ -191,10 +214,7 @@ impl Lower<'_> {
     fn literal_error(&mut self, lit: &syn::ExprLit) -> Val {
         let span = lit.lit.span();
         match &lit.lit {
-            syn::Lit::Int(_) | syn::Lit::Float(_) => self.error(
-                span,
-                "number literals take no suffix: the activation's type decides the precision",
-            ),
+            syn::Lit::Int(_) | syn::Lit::Float(_) => self.error(span, NO_SUFFIX),
             _ => self.error(span, "only number literals are allowed in a definition"),
         }
     }
@@ -263,8 +283,8 @@ impl Lower<'_> {
         match b.op {
             BinOp::And(_) | BinOp::Or(_) => {
                 let (l, r) = (
-                    self.need_cond(l, b.left.span()),
-                    self.need_cond(r, b.right.span()),
+                    self.need_cond(l, value_span(&b.left)),
+                    self.need_cond(r, value_span(&b.right)),
                 );
                 let (Some(l), Some(r)) = (l, r) else {
                     return Val::Bad;
@@ -277,8 +297,8 @@ impl Lower<'_> {
             }
             _ => {
                 let (l, r) = (
-                    self.need_num(l, b.left.span()),
-                    self.need_num(r, b.right.span()),
+                    self.need_num(l, value_span(&b.left)),
+                    self.need_num(r, value_span(&b.right)),
                 );
                 let (Some(l), Some(r)) = (l, r) else {
                     return Val::Bad;
@@ -352,7 +372,7 @@ impl Lower<'_> {
         let mut ids = Vec::with_capacity(arity);
         for arg in &args {
             let v = self.expr(arg);
-            ids.push(self.need_num(v, arg.span()));
+            ids.push(self.need_num(v, value_span(arg)));
         }
         let Some(ids) = ids.into_iter().collect::<Option<Vec<NodeId>>>() else {
             return Val::Bad;
@@ -376,7 +396,7 @@ impl Lower<'_> {
 
     fn powi(&mut self, span: Span, base: &Expr, exponent: &Expr) -> Val {
         let b = self.expr(base);
-        let b = self.need_num(b, base.span());
+        let b = self.need_num(b, value_span(base));
         let n = literal_value(exponent)
             .filter(|v| v.fract() == 0.0 && v.abs() <= f64::from(i32::MAX))
             .map(|v| v as i32);
@@ -394,9 +414,9 @@ impl Lower<'_> {
 
     fn if_else(&mut self, i: &syn::ExprIf) -> Val {
         let c = self.expr(&i.cond);
-        let c = self.need_cond(c, i.cond.span());
+        let c = self.need_cond(c, value_span(&i.cond));
         let then = self.block(&i.then_branch);
-        let then = self.need_num(then, i.then_branch.brace_token.span.join());
+        let then = self.need_num(then, block_value_span(&i.then_branch));
         let Some((_, else_expr)) = &i.else_branch else {
             return self.error(
                 i.if_token.span,
@@ -404,7 +424,7 @@ impl Lower<'_> {
             );
         };
         let other = self.expr(else_expr);
-        let other = self.need_num(other, else_expr.span());
+        let other = self.need_num(other, value_span(else_expr));
         match (c, then, other) {
             (Some(c), Some(a), Some(b)) => Val::Num(self.g.select(c, a, b, i.if_token.span)),
             _ => Val::Bad,
@@ -419,6 +439,14 @@ impl Lower<'_> {
             match stmt {
                 Stmt::Local(local) => self.local(local),
                 Stmt::Expr(e, None) if k == last => value = Some(self.expr(e)),
+                // `{ let t = tanh(x); x * t; }`: the value is there, the `;` is the mistake.
+                Stmt::Expr(e, Some(semi)) if k == last => {
+                    self.expr(e);
+                    value = Some(self.error(
+                        semi.span,
+                        "remove this `;`: a block's value is its last expression, with no `;` after it",
+                    ));
+                }
                 Stmt::Expr(e, semi) => {
                     self.expr(e);
                     let span = semi.map_or_else(|| e.span(), |s| s.span);
@@ -448,7 +476,7 @@ impl Lower<'_> {
     }
 
     fn local(&mut self, local: &syn::Local) {
-        let ident = match &local.pat {
+        let plain = match &local.pat {
             Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
                 Some(p.ident.clone())
             }
@@ -467,21 +495,31 @@ impl Lower<'_> {
                 None
             }
         };
-        let Some(init) = &local.init else {
-            self.error(
+        let value = match &local.init {
+            None => self.error(
                 local.let_token.span,
                 "`let` needs a value, like `let t = tanh(x);`",
-            );
+            ),
+            Some(init) => {
+                if let Some((else_token, _)) = &init.diverge {
+                    self.error(
+                        else_token.span,
+                        "`let ... else` is not supported in a definition",
+                    );
+                }
+                self.expr(&init.expr)
+            }
+        };
+        let Some(ident) = plain else {
+            // The names of a refused binding are still bound, so that their uses are
+            // not reported as unknown names.
+            let mut names = Vec::new();
+            pattern_names(&local.pat, &mut names);
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.extend(names.into_iter().map(|n| (n, Val::Bad)));
+            }
             return;
         };
-        if let Some((else_token, _)) = &init.diverge {
-            self.error(
-                else_token.span,
-                "`let ... else` is not supported in a definition",
-            );
-        }
-        let value = self.expr(&init.expr);
-        let Some(ident) = ident else { return };
         let name = ident.to_string();
         let clash = if name == self.g.input_name {
             Some("the input")
@@ -508,6 +546,24 @@ impl Lower<'_> {
     }
 }
 
+/// The names a `let` pattern binds, however it is written (`mut a`, `(a, b)`, `a: f32`).
+fn pattern_names(pat: &Pat, names: &mut Vec<String>) {
+    match pat {
+        Pat::Ident(p) => {
+            names.push(p.ident.to_string());
+            if let Some((_, sub)) = &p.subpat {
+                pattern_names(sub, names);
+            }
+        }
+        Pat::Type(t) => pattern_names(&t.pat, names),
+        Pat::Paren(p) => pattern_names(&p.pat, names),
+        Pat::Reference(r) => pattern_names(&r.pat, names),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| pattern_names(p, names)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pattern_names(p, names)),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| pattern_names(p, names)),
+        _ => {}
+    }
+}
 #[cfg(test)]
 mod tests {
     use crate::syntax::parse_definitions;
@@ -558,6 +614,37 @@ mod tests {
     fn every_error_is_reported() {
         let e = errors("F(x) = tahn(x) + y");
         assert_eq!(e.len(), 2, "{e:?}");
+    }
+
+    /// The text each error points at, in the order reported.
+    fn pointed(src: &str) -> Vec<&str> {
+        let defs = parse_definitions(TokenStream::from_str(src).expect("lexes"));
+        let d = &defs[0];
+        let mut errors = d.errors.clone();
+        if let (Some(h), Some(b)) = (&d.header, &d.body) {
+            super::lower(h, b, &mut errors);
+        }
+        errors.iter().map(|e| &src[e.span().byte_range()]).collect()
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_token_in_source_order() {
+        assert_eq!(pointed("F(x) = x * tahn(softplus(y))"), ["tahn", "y"]);
+        assert_eq!(pointed("F(x) = max(y) + z"), ["max", "y", "z"]);
+        assert_eq!(pointed("F(x) = x * (x > 0)"), ["(x > 0)"]);
+        assert_eq!(pointed("F(x) = x * x > 0"), [">"]);
+        assert_eq!(pointed("F(x) = if x + 1 { x } else { 0 }"), ["+"]);
+        assert_eq!(
+            pointed("F(x) = if x > 0 { let c = x; c < 1 } else { 0 }"),
+            ["<"]
+        );
+        assert_eq!(pointed("F(x) = { let t = tanh(x); x * t; }"), [";"]);
+        assert_eq!(pointed("F(x) = { x; x }"), [";"]);
+        assert_eq!(pointed("F(x) = { let t = x; }"), ["{ let t = x; }"]);
+        assert_eq!(pointed("F(x) = { let a; a }"), ["let"]);
+        assert_eq!(pointed("F(x) = { let a: f32 = x; a }"), [":"]);
+        assert_eq!(pointed("F(x) = { let mut a = x; a }"), ["mut a"]);
+        assert_eq!(pointed("F(x) = { let (a, b) = x; a * b }"), ["(a, b)"]);
     }
 
     #[test]

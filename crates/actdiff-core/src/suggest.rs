@@ -28,12 +28,14 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo
-/// (at most a third of the name's length, and at least one edit allowed).
+/// (at most a third of the name's length, and at least one edit allowed, but never
+/// every letter: `y` is not a typo of `x`).
 pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     candidates
         .map(|c| (distance(name, c), c))
-        .filter(|&(d, _)| d <= limit)
+        .filter(|&(d, _)| d <= limit && d < len)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }
@@ -51,5 +53,8 @@ mod tests {
             Some("softplus")
         );
         assert_eq!(did_you_mean("banana", names.into_iter()), None);
+        assert_eq!(did_you_mean("y", ["x", "a"].into_iter()), None);
+        assert_eq!(did_you_mean("xs", ["x", "a"].into_iter()), Some("x"));
+        assert_eq!(did_you_mean("ab", ["ba"].into_iter()), Some("ba"));
     }
 }

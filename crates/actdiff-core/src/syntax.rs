@@ -106,6 +106,9 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
                 format!("expected `=` and a formula after the signature of `{name}`"),
             ));
         }
+        if input.peek(Token![==]) || input.peek(Token![=>]) {
+            return Err(input.error(format!("expected `=` before the formula of `{name}`")));
+        }
         let eq: Token![=] = input.parse().map_err(|e| {
             syn::Error::new(
                 e.span(),
@@ -140,7 +143,7 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
 }
 
 /// A sort key that keeps errors in source order when spans carry locations.
-fn span_order(span: Span) -> (usize, usize) {
+pub(crate) fn span_order(span: Span) -> (usize, usize) {
     let start = span.start();
     (start.line, start.column)
 }
@@ -187,6 +190,7 @@ fn parse_header(
     let input_name: Ident = content
         .parse()
         .map_err(|e| syn::Error::new(e.span(), "expected the input's name, like `x`"))?;
+    skip_type(&content, &format!("the input `{input_name}`"), errors)?;
     let mut params = Vec::new();
     if content.peek(Token![;]) {
         let _: Token![;] = content.parse()?;
@@ -226,6 +230,7 @@ fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<
     let name: Ident = input
         .parse()
         .map_err(|e| syn::Error::new(e.span(), "expected a parameter name"))?;
+    skip_type(input, &format!("parameter `{name}`"), errors)?;
     let kind = if learn.is_some() {
         "`learn` parameter"
     } else {
@@ -255,6 +260,10 @@ fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<
             ));
             f64::NAN
         }
+        None if is_suffixed_number(&value) => {
+            errors.push(syn::Error::new(default_span, NO_SUFFIX));
+            f64::NAN
+        }
         None => {
             errors.push(syn::Error::new(
                 default_span,
@@ -269,6 +278,39 @@ fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<
         default,
         default_span,
     })
+}
+
+/// The error for `0.5f32`, in a default or in a formula.
+pub(crate) const NO_SUFFIX: &str =
+    "number literals take no suffix: the activation's type decides the precision";
+
+/// Reports and skips a type annotation (`x: f32`, `alpha: f64 = 0.25`): the
+/// definition is generic, so the annotation is a mistake, but the rest parses.
+fn skip_type(input: ParseStream, what: &str, errors: &mut Vec<syn::Error>) -> syn::Result<()> {
+    if input.peek(Token![:]) {
+        let colon: Token![:] = input.parse()?;
+        let _: syn::Type = input.parse()?;
+        errors.push(syn::Error::new(
+            colon.span,
+            format!("{what} takes no type: the activation's type decides the precision"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `expr` is a number literal with a type suffix, possibly negated: `0.5f32`.
+fn is_suffixed_number(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(i) => !i.suffix().is_empty(),
+            syn::Lit::Float(f) => !f.suffix().is_empty(),
+            _ => false,
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => is_suffixed_number(&u.expr),
+        Expr::Paren(p) => is_suffixed_number(&p.expr),
+        Expr::Group(g) => is_suffixed_number(&g.expr),
+        _ => false,
+    }
 }
 
 /// The value of a number literal, possibly negated: `0.25`, `-1`, `1e-3`.
@@ -325,6 +367,29 @@ mod tests {
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs[0].contains("`learn` parameter `a` needs a default value"));
         assert!(msgs[1].contains("must be a number literal"));
+    }
+
+    #[test]
+    fn type_annotations_and_suffixes_are_reported_once_and_the_header_kept() {
+        let src = "F(x: f32; a: f64 = 1, b = 0.5f32) == x";
+        let defs = parse(src);
+        let d = &defs[0];
+        let at: Vec<(&str, String)> = d
+            .errors
+            .iter()
+            .map(|e| (&src[e.span().byte_range()], e.to_string()))
+            .collect();
+        assert_eq!(at.len(), 4, "{at:?}");
+        assert_eq!(at[0].0, ":");
+        assert!(at[0].1.starts_with("the input `x` takes no type"));
+        assert_eq!(at[1].0, ":");
+        assert!(at[1].1.starts_with("parameter `a` takes no type"));
+        assert_eq!(at[2], ("0.5f32", NO_SUFFIX.to_string()));
+        assert_eq!(at[3].0, "=");
+        assert!(at[3].1.contains("expected `=` before the formula of `F`"));
+        let h = d.header.as_ref().expect("header");
+        assert_eq!(h.params.len(), 2);
+        assert_eq!(h.params[0].default, 1.0);
     }
 
     #[test]

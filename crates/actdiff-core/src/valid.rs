@@ -6,11 +6,17 @@ use crate::syntax::Header;
 /// Names the generated code reserves: every parametric struct is generic over `T`.
 const RESERVED: [&str; 1] = ["T"];
 
+/// Whether an activation of this name would collide with a name the generated code
+/// uses: no item of that name, not even a stub, can be emitted.
+pub fn collides_with_generated(name: &str) -> bool {
+    RESERVED.contains(&name)
+}
+
 /// Checks the header: reserved names, duplicate parameters, a parameter named like
 /// the input. Errors are appended, never returned early.
 pub fn check_header(header: &Header, errors: &mut Vec<syn::Error>) {
     let name = header.name.to_string();
-    if RESERVED.contains(&name.as_str()) {
+    if collides_with_generated(&name) {
         errors.push(syn::Error::new(
             header.name.span(),
             format!("`{name}` collides with the generated struct's type parameter `T`; choose another name"),

@@ -28,6 +28,10 @@ pub trait Real:
     const MAX: Self;
     /// Machine epsilon.
     const EPSILON: Self;
+    /// Whether this is single precision. Generated code selects the engine's
+    /// polynomial stand-ins near roots of cancelling functions only there (they are
+    /// fitted to f32 accuracy); for other types the selection compiles away.
+    const SINGLE: bool;
     /// Converts from `f64`, rounding to nearest.
     fn from_f64(v: f64) -> Self;
     /// Converts to `f64` exactly.
@@ -108,10 +112,11 @@ pub trait Real:
 }
 
 macro_rules! impl_real {
-    ($t:ident) => {
+    ($t:ident, $single:expr) => {
         impl Real for $t {
             const MAX: Self = $t::MAX;
             const EPSILON: Self = $t::EPSILON;
+            const SINGLE: bool = $single;
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
                 v as $t
@@ -195,8 +200,8 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32);
-impl_real!(f64);
+impl_real!(f32, true);
+impl_real!(f64, false);
 
 #[cfg(test)]
 mod tests {

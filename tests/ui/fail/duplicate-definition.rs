@@ -1,0 +1,10 @@
+use actdiff::prelude::*;
+
+activation! {
+    pub Relu(x) = max(0, x);
+    pub Relu(x) = if x > 0 { x } else { 0 };
+}
+
+fn main() {
+    let _ = Relu.forward(1.0f32);
+}

@@ -1,0 +1,5 @@
+use actdiff::prelude::*;
+
+activation! {}
+
+fn main() {}
