@@ -5,7 +5,7 @@
 //! keeps the derivative small and keeps it finite where `u` is infinite.
 //!
 //! Rules are chosen for stability: `softplus' = sigmoid`, `sigmoid' = sigmoid(u) ·
-//! sigmoid(-u)`, `tanh' = 4·sigmoid(2u)·sigmoid(-2u)`, `ln' = u'/u`.
+//! sigmoid(-u)`, `tanh' = sech2(u)` (not `1 - tanh(u)²`, which cancels), `ln' = u'/u`.
 //!
 //! Kinks: `if c { a } else { b }` differentiates to `if c { a' } else { b' }`, so the
 //! author picks the value at the kink by writing `>` or `>=`. `max`, `min` and `abs`
@@ -155,7 +155,14 @@ fn call_derivative(g: &mut Graph, id: NodeId, f: Func, u: NodeId, du: NodeId) ->
             let den = g.mul(two, id, s);
             return g.div(du, den, s);
         }
-        Func::Tanh => g.sech_squared(u, s),
+        Func::Tanh => g.call(Func::Sech2, u, s),
+        // sech2' = -2 sech2(u) tanh(u)
+        Func::Sech2 => {
+            let t = g.call(Func::Tanh, u, s);
+            let m2 = g.constant(-2.0, s);
+            let st = g.mul(id, t, s);
+            g.mul(m2, st, s)
+        }
         Func::Sigmoid => {
             let nu = g.neg(u, s);
             let other = g.call(Func::Sigmoid, nu, s);

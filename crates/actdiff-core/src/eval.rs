@@ -15,6 +15,7 @@ pub fn eval_func(f: Func, x: f64) -> f64 {
         Func::Log1p => x.ln_1p(),
         Func::Sqrt => x.sqrt(),
         Func::Tanh => x.tanh(),
+        Func::Sech2 => sech2(x),
         Func::Sigmoid => sigmoid(x),
         Func::Softplus => softplus(x),
         Func::Erf => libm::erf(x),
@@ -33,6 +34,12 @@ pub fn sigmoid(x: f64) -> f64 {
         let e = x.exp();
         e / (1.0 + e)
     }
+}
+
+/// `sech(x)² = 4 e / (1 + e)²` with `e = exp(-2|x|)`: no overflow, no cancellation.
+pub fn sech2(x: f64) -> f64 {
+    let e = (-2.0 * x.abs()).exp();
+    4.0 * e / ((1.0 + e) * (1.0 + e))
 }
 
 /// `ln(1 + exp(x))`, without overflow or cancellation in either tail.

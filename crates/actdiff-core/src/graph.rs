@@ -28,6 +28,9 @@ pub enum Func {
     Sqrt,
     /// `tanh(u)`
     Tanh,
+    /// `sech2(u)`: `sech(u)² = 1 - tanh(u)²`, computed without cancelling where
+    /// `tanh(u)` rounds to ±1. It is `tanh'`.
+    Sech2,
     /// `sigmoid(u)`: `1 / (1 + exp(-u))`.
     Sigmoid,
     /// `softplus(u)`: `ln(1 + exp(u))`.
@@ -46,13 +49,14 @@ pub enum Func {
 
 impl Func {
     /// Every one-argument function, for name lookup.
-    pub const ALL: [Func; 13] = [
+    pub const ALL: [Func; 14] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
         Func::Log1p,
         Func::Sqrt,
         Func::Tanh,
+        Func::Sech2,
         Func::Sigmoid,
         Func::Softplus,
         Func::Erf,
@@ -71,6 +75,7 @@ impl Func {
             Func::Log1p => "log1p",
             Func::Sqrt => "sqrt",
             Func::Tanh => "tanh",
+            Func::Sech2 => "sech2",
             Func::Sigmoid => "sigmoid",
             Func::Softplus => "softplus",
             Func::Erf => "erf",

@@ -67,6 +67,10 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32) -> f32 {
                     Func::Log1p => u.ln_1p(),
                     Func::Sqrt => u.sqrt(),
                     Func::Tanh => u.tanh(),
+                    Func::Sech2 => {
+                        let e = (-2.0 * u.abs()).exp();
+                        4.0 * e / ((1.0 + e) * (1.0 + e))
+                    }
                     Func::Sigmoid => {
                         let e = (-u.abs()).exp();
                         if u >= 0.0 {

@@ -14,7 +14,7 @@
 //! - stability rewrites, so a naive formula gets the accurate code:
 //!   `ln(1 + exp(u))` → `softplus(u)`, `ln(1 + u)` → `log1p(u)`,
 //!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
-//!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `4·sigmoid(2u)·sigmoid(-2u)`.
+//!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`.
 
 use crate::eval::eval_func;
 use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
@@ -122,32 +122,18 @@ impl Graph {
                 }
                 Node::Powi(t, 2) => {
                     if let Node::Call(Func::Tanh, u) = self.node(t) {
-                        return self.sech_squared(u, span);
+                        return self.call(Func::Sech2, u, span);
                     }
                 }
                 Node::Mul(t, s) if t == s => {
                     if let Node::Call(Func::Tanh, u) = self.node(t) {
-                        return self.sech_squared(u, span);
+                        return self.call(Func::Sech2, u, span);
                     }
                 }
                 _ => {}
             }
         }
         self.intern(Node::Sub(a, b), span)
-    }
-
-    /// `1 - tanh(u)²` written as `4·sigmoid(2u)·sigmoid(-2u)`: both factors are
-    /// accurate where `tanh(u)` rounds to ±1, so the derivative of `tanh` keeps its
-    /// relative accuracy in the tails instead of cancelling to 0.
-    pub fn sech_squared(&mut self, u: NodeId, span: Span) -> NodeId {
-        let two = self.constant(2.0, span);
-        let four = self.constant(4.0, span);
-        let u2 = self.mul(two, u, span);
-        let nu2 = self.neg(u2, span);
-        let sp = self.call(Func::Sigmoid, u2, span);
-        let sn = self.call(Func::Sigmoid, nu2, span);
-        let prod = self.mul(sp, sn, span);
-        self.mul(four, prod, span)
     }
 
     /// `a * b`

@@ -16,6 +16,7 @@ const UNARY: &[&str] = &[
     "log1p({} * {})",
     "sqrt(2 + sin({}))",
     "tanh({})",
+    "sech2({})",
     "sigmoid({})",
     "softplus({})",
     "erf({})",

@@ -55,10 +55,8 @@ pub trait Activation<T: Real> {
     fn forward_and_derivative_finite(&self, x: T) -> (T, T);
     /// `f''(x)` for finite `x`.
     fn second_derivative_finite(&self, x: T) -> T;
-    /// `∂f/∂p` for the parameter at `index`, for finite `x`.
-    ///
-    /// # Panics
-    /// If `index` is not a parameter index.
+    /// `∂f/∂p` for the parameter at `index`, for finite `x`; NaN for an `index` past
+    /// the parameters (the provided methods panic instead).
     fn param_derivative_finite(&self, index: usize, x: T) -> T;
 
     /// `f(x)`.
@@ -98,6 +96,10 @@ pub trait Activation<T: Real> {
     /// If `index` is not a parameter index.
     #[inline]
     fn param_derivative(&self, index: usize, x: T) -> T {
+        let n = self.info().params.len();
+        if index >= n {
+            crate::__private::parameter_out_of_range(&self.info().name, n, index);
+        }
         at_infinity(x, self.param_derivative_finite(index, x), |c| {
             self.param_derivative_finite(index, c)
         })

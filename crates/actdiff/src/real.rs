@@ -93,6 +93,12 @@ pub trait Real:
     fn log1p(self) -> Self;
     /// Hyperbolic tangent.
     fn tanh(self) -> Self;
+    /// `sech(x)² = 1 - tanh(x)²`, without cancellation where `tanh(x)` is near ±1.
+    fn sech2(self) -> Self;
+    /// `tanh(softplus(x))` with a single exponential: mish's factor.
+    fn tanh_softplus(self) -> Self;
+    /// `sech2(softplus(x))` with a single exponential: in mish's derivatives.
+    fn sech2_softplus(self) -> Self;
     /// `1 / (1 + e^-x)`, accurate in both tails.
     fn sigmoid(self) -> Self;
     /// `ln(1 + e^x)`, accurate in both tails.
@@ -163,6 +169,18 @@ macro_rules! impl_real {
             #[inline(always)]
             fn tanh(self) -> Self {
                 crate::math::$t::tanh(self)
+            }
+            #[inline(always)]
+            fn sech2(self) -> Self {
+                crate::math::fused::$t::sech2(self)
+            }
+            #[inline(always)]
+            fn tanh_softplus(self) -> Self {
+                crate::math::fused::$t::tanh_softplus(self)
+            }
+            #[inline(always)]
+            fn sech2_softplus(self) -> Self {
+                crate::math::fused::$t::sech2_softplus(self)
             }
             #[inline(always)]
             fn sigmoid(self) -> Self {

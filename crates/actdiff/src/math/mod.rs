@@ -7,3 +7,4 @@
 
 pub mod f32;
 pub mod f64;
+pub mod fused;

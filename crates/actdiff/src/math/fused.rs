@@ -1,0 +1,103 @@
+//! Fused forms the emitter calls for patterns that would otherwise cost several
+//! exponentials: `tanh(softplus(x))` and `sech2(softplus(x))` (mish and its
+//! derivatives), and `sech2(x)`. Each is a rational function of one `e = exp(-|x|)`
+//! (or `exp(-2|x|)`), chosen per sign so that nothing overflows or cancels. The
+//! kernels of one activation compute `exp(-|x|)` with the same instructions, which
+//! the compiler then shares.
+//!
+//! With `e = exp(-|x|)` and `n = e^x (e^x + 2)`:
+//! - `tanh(softplus(x)) = n / (n + 2)`, which is `(1 + 2e) / (1 + 2e + 2e²)` for
+//!   `x >= 0` and `e (e + 2) / (e² + 2e + 2)` for `x < 0`;
+//! - `sech2(softplus(x)) = 4 (n + 1) / (n + 2)²`, which is
+//!   `4 e² (1 + e)² / (1 + 2e + 2e²)²` for `x >= 0` and `4 (1 + e)² / (e² + 2e + 2)²`
+//!   for `x < 0`.
+
+macro_rules! fused {
+    ($t:ident) => {
+        /// Fused forms in this precision.
+        pub mod $t {
+            use crate::math::$t::exp;
+
+            /// `sech(x)² = 4e / (1 + e)²` with `e = exp(-2|x|)`.
+            #[inline(always)]
+            pub fn sech2(x: $t) -> $t {
+                let e = exp(-2.0 * x.abs());
+                let d = 1.0 + e;
+                4.0 * e / (d * d)
+            }
+
+            /// `tanh(softplus(x))`.
+            #[inline(always)]
+            pub fn tanh_softplus(x: $t) -> $t {
+                let e = exp(-x.abs());
+                let e2 = e * e;
+                let pos = (1.0 + 2.0 * e) / (1.0 + 2.0 * e + 2.0 * e2);
+                let n = e * (e + 2.0);
+                let neg = n / (n + 2.0);
+                if x >= 0.0 {
+                    pos
+                } else {
+                    // NaN falls here and stays NaN.
+                    neg
+                }
+            }
+
+            /// `sech2(softplus(x))`.
+            #[inline(always)]
+            pub fn sech2_softplus(x: $t) -> $t {
+                let e = exp(-x.abs());
+                let e2 = e * e;
+                let one_e = 1.0 + e;
+                let dp = 1.0 + 2.0 * e + 2.0 * e2;
+                let pos = 4.0 * e2 * (one_e * one_e) / (dp * dp);
+                let dn = e2 + 2.0 * e + 2.0;
+                let neg = 4.0 * (one_e * one_e) / (dn * dn);
+                if x >= 0.0 {
+                    pos
+                } else {
+                    neg
+                }
+            }
+        }
+    };
+}
+
+fused!(f32);
+fused!(f64);
+
+#[cfg(test)]
+mod tests {
+    fn softplus(x: f64) -> f64 {
+        x.max(0.0) + (-x.abs()).exp().ln_1p()
+    }
+
+    #[test]
+    fn fused_forms_match_their_definitions() {
+        for i in -400..=400 {
+            let x = f64::from(i) * 0.1;
+            let sp = softplus(x);
+            let t = sp.tanh();
+            let s2 = 1.0 / sp.cosh().powi(2);
+            let rel = |a: f64, b: f64| ((a - b) / b).abs();
+            assert!(rel(super::f64::tanh_softplus(x), t) < 1e-14, "{x}");
+            assert!(rel(super::f64::sech2_softplus(x), s2) < 1e-13, "{x}");
+            assert!(rel(super::f64::sech2(x), 1.0 / x.cosh().powi(2)) < 1e-13, "{x}");
+            let x32 = x as f32;
+            let want32 = softplus(f64::from(x32)).tanh();
+            assert!(rel(f64::from(super::f32::tanh_softplus(x32)), want32) < 1e-6, "{x}");
+        }
+    }
+
+    #[test]
+    fn limits_and_nan() {
+        use super::f32::*;
+        assert_eq!(tanh_softplus(f32::INFINITY), 1.0);
+        assert_eq!(tanh_softplus(f32::NEG_INFINITY), 0.0);
+        assert_eq!(sech2_softplus(f32::INFINITY), 0.0);
+        assert_eq!(sech2_softplus(f32::NEG_INFINITY), 1.0);
+        assert_eq!(sech2(f32::INFINITY), 0.0);
+        assert!(tanh_softplus(f32::NAN).is_nan());
+        assert!(sech2_softplus(f32::NAN).is_nan());
+        assert!(sech2(f32::NAN).is_nan());
+    }
+}
