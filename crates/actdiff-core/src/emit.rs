@@ -10,7 +10,7 @@
 //! and its only local names (`x`, `p0`, `t7`, `c8`) cannot meet the user's, since the
 //! user's formula was lowered to the DAG and carries no names of its own.
 
-use crate::graph::{Graph, Node, NodeId};
+use crate::graph::{Func, Graph, Node, NodeId};
 use crate::nan::carries_nan;
 use crate::print::{format_number, to_dsl};
 use crate::refine::RootWindow;
@@ -210,8 +210,17 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             quote!(#a / #b)
         }
         Node::Call(f, a) => {
-            let f = Ident::new(f.name(), Span::call_site());
-            let a = v(a);
+            // `tanh(softplus(u))` and `sech2(softplus(u))` have fused single-exp forms
+            // (mish and its derivatives); the softplus itself is then often unused
+            // and the compiler drops it.
+            let fused = match (f, g.node(a)) {
+                (Func::Tanh, Node::Call(Func::Softplus, u)) => Some(("tanh_softplus", u)),
+                (Func::Sech2, Node::Call(Func::Softplus, u)) => Some(("sech2_softplus", u)),
+                _ => None,
+            };
+            let (name, arg) = fused.unwrap_or((f.name(), a));
+            let f = Ident::new(name, Span::call_site());
+            let a = v(arg);
             quote!(<T as #p::Real>::#f(#a))
         }
         Node::Max(a, b) => {
@@ -454,8 +463,6 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
     let derivative = emit_body(def, &[def.derivative]);
     let both = emit_body(def, &[def.forward, def.derivative]);
     let second = emit_body(def, &[def.second_derivative]);
-    let name_str = name.to_string();
-    let count = header.params.len();
     let arms = def.param_derivatives.iter().enumerate().map(|(i, &d)| {
         let body = emit_body(def, &[d]);
         quote!(#i => { #body })
@@ -504,7 +511,9 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
             fn param_derivative_finite(&self, index: usize, x: T) -> T {
                 match index {
                     #(#arms)*
-                    _ => #p::parameter_out_of_range(#name_str, #count, index),
+                    // No panic here: a call in the body would stop the gradient
+                    // loops vectorizing. The provided methods check the index first.
+                    _ => <T as #p::Real>::from_f64(::core::f64::NAN),
                 }
             }
         }
