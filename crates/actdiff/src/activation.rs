@@ -45,7 +45,7 @@ pub struct ActivationInfo {
 /// parameter always gives NaN.
 pub trait Activation<T: Real> {
     /// Name and formulas.
-    fn info(&self) -> &'static ActivationInfo;
+    fn info(&self) -> &ActivationInfo;
 
     /// `f(x)` for finite `x`.
     fn forward_finite(&self, x: T) -> T;
