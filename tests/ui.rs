@@ -8,4 +8,5 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     t.compile_fail("tests/ui/fail/*.rs");
+    t.compile_fail("tests/ui/fail/*/*.rs");
 }

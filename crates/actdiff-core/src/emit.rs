@@ -13,7 +13,7 @@
 use crate::graph::{Func, Graph, Node, NodeId};
 use crate::nan::carries_nan;
 use crate::print::{format_number, to_dsl};
-use crate::refine::RootWindow;
+use crate::refine::{Precision, RootWindow};
 use crate::syntax::Header;
 use crate::{Definition, Outcome};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -75,6 +75,22 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
         params,
         ..
     } = header;
+    let constraints = crate::constraints::resolve(header);
+    let texts: Vec<String> = constraints.iter().map(|r| r.text(header)).collect();
+    let mut docs = docs.to_vec();
+    if !texts.is_empty() {
+        let list: Vec<String> = texts.iter().map(|t| format!("`{t}`")).collect();
+        docs.extend([
+            String::new(),
+            " # Constraints".to_string(),
+            String::new(),
+            format!(
+                " {}: checked by `try_new` and `new`. A NaN parameter violates every \
+                 constraint that names it.",
+                list.join(", ")
+            ),
+        ]);
+    }
     let doc_attrs = docs.iter().map(|d| quote!(#[doc = #d]));
     if params.is_empty() {
         return quote! {
@@ -99,7 +115,56 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
         )
     });
     let defaults = params.iter().map(|p| number(p.default));
-    let new_doc = format!(" Creates `{name}` with these parameter values.");
+    let constructors = if constraints.is_empty() {
+        let new_doc = format!(" Creates `{name}` with these parameter values.");
+        let try_doc = format!(
+            " Creates `{name}` with these parameter values. `{name}` declares no constraints, \
+             so this never fails: it is here so that every activation with parameters has \
+             the same constructors."
+        );
+        quote! {
+            #[doc = #new_doc]
+            pub fn new(#(#fields: T),*) -> Self {
+                Self { #(#fields),* }
+            }
+
+            #[doc = #try_doc]
+            ///
+            /// # Errors
+            /// Never.
+            pub fn try_new(#(#fields: T),*) -> ::core::result::Result<Self, #p::ParamError> {
+                ::core::result::Result::Ok(Self { #(#fields),* })
+            }
+        }
+    } else {
+        let checks = constraints.iter().map(|r| emit_check(header, r));
+        let list = texts.join("`, `");
+        let try_doc = format!(" Creates `{name}` with these parameter values, checking `{list}`.");
+        let new_doc = format!(" Creates `{name}` with these parameter values.");
+        quote! {
+            #[doc = #try_doc]
+            ///
+            /// # Errors
+            /// A `ParamError` naming the parameter when a constraint does not hold; a NaN
+            /// parameter violates every constraint that names it.
+            pub fn try_new(#(#fields: T),*) -> ::core::result::Result<Self, #p::ParamError> {
+                #(#checks)*
+                ::core::result::Result::Ok(Self { #(#fields),* })
+            }
+
+            #[doc = #new_doc]
+            ///
+            /// # Panics
+            /// When a constraint does not hold, with the message of `try_new`'s error.
+            #[track_caller]
+            pub fn new(#(#fields: T),*) -> Self {
+                match Self::try_new(#(#fields),*) {
+                    ::core::result::Result::Ok(made) => made,
+                    ::core::result::Result::Err(e) => #p::invalid_parameters(e),
+                }
+            }
+        }
+    };
     quote! {
         #(#attrs)*
         #(#doc_attrs)*
@@ -109,10 +174,7 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
         }
 
         impl<T: #p::Real> #name<T> {
-            #[doc = #new_doc]
-            pub fn new(#(#fields: T),*) -> Self {
-                Self { #(#fields),* }
-            }
+            #constructors
         }
 
         impl<T: #p::Real> ::core::default::Default for #name<T> {
@@ -121,6 +183,40 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
                 Self { #(#fields: <T as #p::Real>::from_f64(#defaults)),* }
             }
         }
+    }
+}
+
+/// The run-time check of one constraint inside `try_new`: the comparison in `f64`
+/// (exact for every `Real`), and the error naming the constraint's first parameter.
+fn emit_check(header: &Header, r: &crate::constraints::Resolved) -> TokenStream {
+    use crate::constraints::Side;
+    let p = private();
+    let field = |i: usize| {
+        let f = &header.params[i].name;
+        quote!(<T as #p::Real>::to_f64(#f))
+    };
+    let left = field(r.subject);
+    let right = match r.other {
+        Side::Param(j) => field(j),
+        Side::Number(v) => number(v),
+    };
+    let op: TokenStream = r.op.symbol().parse().unwrap_or_default();
+    let activation = header.name.to_string();
+    let subject = header.params[r.subject].name.to_string();
+    let requirement = r.requirement(header);
+    let values = r.params().into_iter().map(|i| {
+        let f = &header.params[i].name;
+        let n = f.to_string();
+        quote!((#n, #f))
+    });
+    quote! {
+        #p::check_constraint(
+            #left #op #right,
+            #activation,
+            #subject,
+            #requirement,
+            &[#(#values),*],
+        )?;
     }
 }
 
@@ -347,8 +443,8 @@ pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
 }
 
 /// The statements that compute a root window's polynomial (see [`crate::refine`]) and
-/// select it over `general` inside the window, in f32 only: for f64 the condition is
-/// the constant `false` and the compiler drops the polynomial.
+/// select it over `general` inside the window, in the window's precision only: in the
+/// other the condition is the constant `false` and the compiler drops the polynomial.
 fn emit_window(
     w: &RootWindow,
     root: NodeId,
@@ -406,7 +502,11 @@ fn emit_window(
     );
     let q = format_ident!("w{}_{}_q", root.0, k);
     stmts.push(quote!(let #q: T = #c0 + #t * #b1 - #b2;));
-    stmts.push(quote!(let #inside: bool = <T as #p::Real>::SINGLE & (#d > #low) & (#d < #high);));
+    let precision = match w.precision {
+        Precision::Single => quote!(<T as #p::Real>::SINGLE),
+        Precision::Double => quote!(!<T as #p::Real>::SINGLE),
+    };
+    stmts.push(quote!(let #inside: bool = #precision & (#d > #low) & (#d < #high);));
     stmts.push(quote!(let #refined: T = if #inside { #d * #q } else { #general };));
     (stmts, quote!(#refined))
 }
@@ -532,6 +632,9 @@ pub fn emit_stub(header: &Header) -> TokenStream {
         return TokenStream::new();
     }
     let mut header = header.clone();
+    // A failed definition's constraints may name what does not exist: its stub
+    // checks nothing.
+    header.constraints.clear();
     let mut seen = Vec::new();
     header.params.retain(|param| {
         let first = !seen.contains(&param.name);
@@ -581,6 +684,27 @@ mod tests {
     fn stub(src: &str) -> String {
         let defs = parse_definitions(TokenStream::from_str(src).expect("lexes"));
         emit_stub(defs[0].header.as_ref().expect("header")).to_string()
+    }
+
+    #[test]
+    fn try_new_checks_each_constraint_and_new_panics_through_it() {
+        let defs = crate::compile_str(
+            "H(x; lo = -1, hi = 1) where lo <= hi, 0 < hi = x; L(x; a = 1) = a * x;",
+        )
+        .expect("compiles");
+        let h = super::emit_definition(&defs[0]).to_string();
+        assert_eq!(h.matches("check_constraint").count(), 2, "{h}");
+        assert!(h.contains("\"lo must be <= hi\""), "{h}");
+        assert!(h.contains("\"hi must be > 0\""), "{h}");
+        assert!(h.contains("invalid_parameters"), "{h}");
+        assert!(h.contains("# Constraints"), "{h}");
+        let l = super::emit_definition(&defs[1]).to_string();
+        assert!(
+            l.contains("fn try_new") && !l.contains("check_constraint"),
+            "{l}"
+        );
+        // A stub keeps the constructors but checks nothing.
+        assert!(!stub("C(x; a = 1) where b > 0 = x").contains("check_constraint"));
     }
 
     #[test]

@@ -3,22 +3,33 @@
 //! A definition such as `pub Mish(x) = x * tanh(softplus(x));` passes through small
 //! pure phases, one module each:
 //!
-//! 1. [`syntax`]: parse the definition from tokens (or text, through
+//! 1. [`limits`] and [`syntax`]: refuse a definition too deep or too long for the
+//!    recursive passes, then parse it from tokens (or text, through
 //!    [`compile_str`]), keeping every span;
-//! 2. [`valid`] and [`lower`]: check names, arity and types, and build the
-//!    hash-consed DAG ([`graph`]) through simplifying constructors ([`simplify`]);
+//! 2. [`attr`], [`valid`], [`constraints`], [`lower`] and [`check`]: read the
+//!    macro's options, check names, arity and types and the `where` clause, build the
+//!    hash-consed DAG ([`graph`]) through simplifying constructors ([`simplify`]),
+//!    and check that it uses its input and `learn` parameters and fits `f32`;
 //! 3. [`diff`]: differentiate with respect to the input (twice) and each parameter;
 //! 4. [`nan`] and [`emit`]: schedule each result and write Rust with `quote`.
 //!
-//! [`eval`] interprets a DAG in `f64`, and [`print`] writes it back in DSL syntax.
+//! [`eval`] interprets a DAG in `f64`, [`print`] writes it back in DSL syntax, and
+//! [`compiled`] turns a definition into register-machine programs that
+//! `actdiff::Dynamic` runs at run time.
 //! The crate never imports `proc_macro`: the macro crate is a thin shell over
 //! [`expand`], and everything here is tested on plain strings.
 
+pub mod attr;
+pub mod check;
+pub mod compiled;
+pub mod constraints;
+pub mod dd;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod graph;
+pub mod limits;
 pub mod lower;
 pub mod nan;
 pub mod print;
@@ -101,7 +112,7 @@ pub struct Outcome {
 
 /// Compiles every definition in a token stream (the body of `activation!`).
 pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
-    let parsed = syntax::parse_definitions(tokens);
+    let parsed = limits::parse_definitions(tokens);
     if parsed.is_empty() {
         return vec![Outcome {
             header: None,
@@ -114,12 +125,15 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
     let mut seen: Vec<String> = Vec::new();
     parsed
         .into_iter()
-        .map(|p| {
+        .map(|mut p| {
             let mut errors = p.errors;
             let mut lowered = None;
             let mut duplicate = false;
-            if let Some(h) = &p.header {
+            if let Some(h) = &mut p.header {
+                let options = attr::take_options(h, &mut errors);
                 valid::check_header(h, &mut errors);
+                constraints::check(h, &mut errors);
+                check::defaults(h, &mut errors);
                 let name = h.name.to_string();
                 if seen.contains(&name) {
                     errors.push(syn::Error::new(
@@ -132,7 +146,11 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
                 if let Some(body) = &p.body {
                     lowered = lower::lower(h, body, &mut errors);
                 }
+                if let Some((graph, root)) = &lowered {
+                    check::formula(h, options, graph, *root, &mut errors);
+                }
             }
+            errors.sort_by_key(|e| syntax::span_order(e.span()));
             let result = match (errors.is_empty(), lowered, &p.header) {
                 (true, Some((graph, root)), Some(h)) => Ok(Definition::new(h.clone(), graph, root)),
                 _ => Err(errors),

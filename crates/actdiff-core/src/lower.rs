@@ -3,7 +3,14 @@
 //!
 //! Every error is collected with the span of the smallest offending token; a
 //! subexpression that failed lowers to [`Val::Bad`], which its parents accept
-//! silently so that one mistake is reported once.
+//! silently so that one mistake is reported once. Each form of Rust the language
+//! leaves out (loops, `match`, `return`, indexing, fields, casts, ranges, references,
+//! non-numeric literals, arrays, tuples, macros, assignments) has its own message,
+//! at its keyword or operator, saying what to write instead. A `let` may not reuse
+//! a name in scope (the input, a parameter, a function, a `let` of this block or an
+//! enclosing one): in a formula, shadowing is more often a slip than a choice.
+//!
+//! Lowering recurses along the syntax tree, whose depth [`crate::limits`] bounds.
 
 use crate::graph::{CmpOp, Func, Graph, NodeId};
 use crate::suggest::did_you_mean;
@@ -21,11 +28,30 @@ const MULTI_ARG: [(&str, usize); 5] = [
     ("clamp", 3),
 ];
 
+/// The largest exponent of `powi`: far past any use (`powi(2, 1100)` overflows `f64`),
+/// and small enough that the exponents of the derivatives, `n - 1` and `n - 2`, are
+/// integers too.
+const MAX_POWI: i32 = 65_536;
+
 /// Every function name of the language, for suggestions.
 pub fn function_names() -> Vec<&'static str> {
     let mut names: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
     names.extend(MULTI_ARG.iter().map(|(n, _)| *n));
     names
+}
+
+/// The message for `for`, `while`, `loop`, `break` and `continue`.
+const LOOPS: &str = "loops are not supported: a definition is a single expression";
+
+/// The span of a number literal's digits, under any `-` and parentheses around them:
+/// the token a message about the number points at.
+fn literal_span(e: &Expr) -> Span {
+    match e {
+        Expr::Unary(u) => literal_span(&u.expr),
+        Expr::Paren(p) => literal_span(&p.expr),
+        Expr::Group(g) => literal_span(&g.expr),
+        _ => e.span(),
+    }
 }
 
 /// A lowered subexpression.
@@ -142,7 +168,6 @@ impl Lower<'_> {
     }
 
     fn expr(&mut self, e: &Expr) -> Val {
-        let span = e.span();
         match e {
             Expr::Lit(_) | Expr::Unary(syn::ExprUnary { op: UnOp::Neg(_), .. })
                 if literal_value(e).is_some() =>
@@ -152,15 +177,18 @@ impl Lower<'_> {
             Expr::Lit(lit) => self.literal_error(lit),
             Expr::Path(p) => match p.path.get_ident() {
                 Some(ident) if p.qself.is_none() => self.variable(ident),
-                _ => self.error(span, "paths are not allowed in a definition: write a plain name, like `x`"),
+                _ => self.error(
+                    e.span(),
+                    "paths are not allowed in a definition: write a plain name, like `x`, or a number, like `3.141592653589793`",
+                ),
             },
             Expr::Paren(p) => self.expr(&p.expr),
             Expr::Group(g) => self.expr(&g.expr),
             Expr::Unary(u) => match u.op {
-                UnOp::Neg(_) => {
+                UnOp::Neg(t) => {
                     let a = self.expr(&u.expr);
                     match self.need_num(a, value_span(&u.expr)) {
-                        Some(a) => Val::Num(self.g.neg(a, span)),
+                        Some(a) => Val::Num(self.g.neg(a, t.span)),
                         None => Val::Bad,
                     }
                 }
@@ -168,55 +196,146 @@ impl Lower<'_> {
                     t.span,
                     "`!` is not supported: write the opposite comparison, like `x <= 0` for `!(x > 0)`",
                 ),
-                _ => self.error(span, "`*` dereference is not supported in a definition"),
+                _ => self.error(
+                    e.span(),
+                    "`*` dereference is not supported: a definition's values are numbers, not references",
+                ),
             },
             Expr::Binary(b) => self.binary(b),
             Expr::Call(c) => self.call(c),
             Expr::If(i) => self.if_else(i),
             Expr::Block(b) if b.label.is_none() => self.block(&b.block),
-            Expr::MethodCall(m) => self.error(
+            _ => self.unsupported(e),
+        }
+    }
+
+    /// Reports a form of Rust the language does not have, at its keyword or
+    /// operator, with what to write instead.
+    fn unsupported(&mut self, e: &Expr) -> Val {
+        const ACCEPTED: &str = "the language accepts numbers, names, + - * /, function calls, if / else and blocks with let";
+        let (span, message): (Span, String) = match e {
+            Expr::MethodCall(m) => (
                 m.method.span(),
                 format!(
                     "method calls are not supported: write `{}(u)` instead of `u.{}()`",
                     m.method, m.method
                 ),
             ),
-            Expr::Macro(m) => self.error(
+            Expr::Macro(m) => (
                 m.mac.path.span(),
-                "macros are not supported inside a definition; the language accepts numbers, names, + - * /, function calls, if / else and blocks with let",
+                format!("macros are not supported inside a definition; {ACCEPTED}"),
             ),
-            Expr::Assign(a) => self.error(
+            Expr::Assign(a) => (
                 a.eq_token.span,
-                "assignments are not supported: bind a value with `let`",
+                "assignments are not supported: bind a value with `let`".into(),
             ),
-            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => self.error(
-                span,
-                "loops are not supported: a definition is a single expression",
+            Expr::ForLoop(f) => (f.for_token.span, LOOPS.into()),
+            Expr::While(w) => (w.while_token.span, LOOPS.into()),
+            Expr::Loop(l) => (l.loop_token.span, LOOPS.into()),
+            Expr::Closure(_) => (
+                e.span(),
+                "closures are not supported: a definition is a single expression".into(),
             ),
-            Expr::Closure(_) => self.error(
-                span,
-                "closures are not supported: a definition is a single expression",
+            Expr::Match(m) => (
+                m.match_token.span,
+                "`match` is not supported\nhelp: choose between values with `if / else if / else`, like `if x > 0 { x } else { 0 }`".into(),
             ),
-            _ => self.error(
-                span,
-                "unsupported syntax in a definition; the language accepts numbers, names, + - * /, function calls, if / else and blocks with let",
+            Expr::Let(l) => (
+                l.let_token.span,
+                "`if let` is not supported: a condition is a comparison, like `x > 0`".into(),
             ),
-        }
+            Expr::Return(r) => (
+                r.return_token.span,
+                "`return` is not supported: a definition's value is its formula, and a block's value its last expression".into(),
+            ),
+            Expr::Break(b) => (
+                b.break_token.span,
+                format!("`break` is not supported: {LOOPS}"),
+            ),
+            Expr::Continue(c) => (
+                c.continue_token.span,
+                format!("`continue` is not supported: {LOOPS}"),
+            ),
+            Expr::Try(t) => (
+                t.question_token.span,
+                "the `?` operator is not supported: a definition cannot fail".into(),
+            ),
+            Expr::Index(i) => (
+                i.bracket_token.span.join(),
+                "indexing is not supported: the input and the parameters are single numbers".into(),
+            ),
+            Expr::Field(f) => (
+                f.member.span(),
+                "field access is not supported: the input and the parameters are single numbers".into(),
+            ),
+            Expr::Cast(c) => (
+                c.as_token.span,
+                "casts are not supported: the activation's type decides the precision\nhelp: remove the `as` and its type".into(),
+            ),
+            Expr::Range(r) => (
+                r.limits.span(),
+                "ranges are not supported\nhelp: to keep a value within bounds, write `clamp(u, lo, hi)`".into(),
+            ),
+            Expr::Reference(r) => (
+                r.and_token.span,
+                "references are not supported: write the value itself, like `x`".into(),
+            ),
+            Expr::RawAddr(r) => (
+                r.and_token.span,
+                "references are not supported: write the value itself, like `x`".into(),
+            ),
+            Expr::Array(a) => (
+                a.bracket_token.span.join(),
+                "arrays are not supported: a definition computes a single number".into(),
+            ),
+            Expr::Repeat(r) => (
+                r.bracket_token.span.join(),
+                "arrays are not supported: a definition computes a single number".into(),
+            ),
+            Expr::Tuple(t) => (
+                t.paren_token.span.join(),
+                "tuples are not supported: a definition computes a single number".into(),
+            ),
+            Expr::Struct(s) => (
+                s.path.span(),
+                "struct literals are not supported: a definition computes a single number"
+                    .into(),
+            ),
+            _ => (e.span(), format!("unsupported syntax in a definition; {ACCEPTED}")),
+        };
+        self.error(span, message)
     }
 
     fn literal(&mut self, e: &Expr) -> Val {
+        let span = literal_span(e);
         match literal_value(e) {
-            Some(v) if v.is_finite() => Val::Num(self.g.constant(v, e.span())),
-            _ => self.error(e.span(), "number literal out of range for f64"),
+            Some(v) if v.is_finite() => match crate::check::number_in_f32(v, span) {
+                Some(e) => {
+                    self.errors.push(e);
+                    Val::Bad
+                }
+                None => Val::Num(self.g.constant(v, span)),
+            },
+            _ => self.error(span, "number literal out of range for f64"),
         }
     }
 
     fn literal_error(&mut self, lit: &syn::ExprLit) -> Val {
         let span = lit.lit.span();
-        match &lit.lit {
-            syn::Lit::Int(_) | syn::Lit::Float(_) => self.error(span, NO_SUFFIX),
-            _ => self.error(span, "only number literals are allowed in a definition"),
-        }
+        let message = match &lit.lit {
+            syn::Lit::Int(_) | syn::Lit::Float(_) => NO_SUFFIX,
+            syn::Lit::Bool(_) => {
+                "`true` and `false` are not supported: a condition is a comparison, like `x > 0`"
+            }
+            syn::Lit::Str(_) => {
+                "string literals are not supported: a definition computes with numbers, like `0.5`"
+            }
+            syn::Lit::Char(_) => {
+                "character literals are not supported: a definition computes with numbers, like `0.5`"
+            }
+            _ => "only number literals are allowed in a definition, like `0.5`",
+        };
+        self.error(span, message)
     }
 
     fn variable(&mut self, ident: &syn::Ident) -> Val {
@@ -397,14 +516,20 @@ impl Lower<'_> {
     fn powi(&mut self, span: Span, base: &Expr, exponent: &Expr) -> Val {
         let b = self.expr(base);
         let b = self.need_num(b, value_span(base));
-        let n = literal_value(exponent)
-            .filter(|v| v.fract() == 0.0 && v.abs() <= f64::from(i32::MAX))
-            .map(|v| v as i32);
-        let Some(n) = n else {
-            return self.error(
-                exponent.span(),
-                "the exponent of `powi` must be an integer literal, like `powi(x, 2)`; use `pow(u, v)` otherwise",
-            );
+        let n = match literal_value(exponent) {
+            Some(v) if v.fract() == 0.0 && v.abs() <= f64::from(MAX_POWI) => v as i32,
+            Some(v) if v.fract() == 0.0 => {
+                return self.error(
+                    literal_span(exponent),
+                    format!("the exponent of `powi` must be from -{MAX_POWI} to {MAX_POWI}; use `pow(u, v)` otherwise"),
+                )
+            }
+            _ => {
+                return self.error(
+                    exponent.span(),
+                    "the exponent of `powi` must be an integer literal, like `powi(x, 2)`; use `pow(u, v)` otherwise",
+                )
+            }
         };
         match b {
             Some(b) => Val::Num(self.g.powi(b, n, span)),
@@ -525,8 +650,14 @@ impl Lower<'_> {
             Some("the input")
         } else if self.g.param_names.contains(&name) {
             Some("a parameter")
-        } else if self.lookup(&name).is_some() {
+        } else if self
+            .scopes
+            .last()
+            .is_some_and(|scope| scope.iter().any(|(n, _)| *n == name))
+        {
             Some("an earlier `let`")
+        } else if self.lookup(&name).is_some() {
+            Some("a `let` in an enclosing block")
         } else if function_names().contains(&name.as_str()) {
             Some("a function")
         } else {

@@ -1,25 +1,39 @@
-//! Refine: accuracy near the roots of a generated function, for `f32`.
+//! Refine: accuracy near the roots of a generated function.
 //!
 //! Near a root `x0` of a sum such as `mish'(x) = tanh(sp) + x·σ(x)·sech²(sp)`, the
 //! terms cancel and the result's relative error grows as `1 / |x - x0|`: evaluated
-//! in f32 the formula is off by over a thousand ULPs a few 1e-3 from the root. This
-//! pass finds such roots at compile time, with the `f64` interpreter, and fits the
+//! in f32 the formula is off by over a thousand ULPs a few 1e-3 from the root, in
+//! f64 by several hundred. This pass finds such roots at compile time and fits the
 //! function there as `(x - x0) · q(x - x0)` with a polynomial `q`, which has no
-//! cancellation. The emitter selects the polynomial inside the window, for `f32`
-//! only: in `f64` the window is compiled away, since fitting from `f64` samples is
-//! accurate enough for `f32` results and not for `f64` ones.
+//! cancellation. Each window is fitted for one precision: for f32 from the `f64`
+//! interpreter, for f64 from the double-double one ([`crate::dd`]), each checked
+//! against the same reference at thousands of points before it is kept. The
+//! emitter selects a window's polynomial inside it, in its precision only; in the
+//! other precision the selection is the constant `false` and compiles away.
 //!
 //! Only definitions without parameters are refined: with parameters, the roots move
 //! with the parameter values, which are known only at run time.
 
+use crate::dd::{eval_dd, Dd};
 use crate::eval::{branch_pattern, eval_ordered};
 use crate::graph::{Func, Graph, Node, NodeId};
+
+/// The precision a window is fitted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// `f32`
+    Single,
+    /// `f64`
+    Double,
+}
 
 /// A polynomial stand-in for a function near one of its roots.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RootWindow {
-    /// The root, split so that `(x - hi) - lo` is accurate in f32: `hi` is the
-    /// nearest f32, `lo` the rest.
+    /// The precision whose generated code selects this window.
+    pub precision: Precision,
+    /// The root, split so that `(x - hi) - lo` is accurate in the window's precision:
+    /// `hi` is representable in it, `lo` is the rest.
     pub center_hi: f64,
     /// See `center_hi`.
     pub center_lo: f64,
@@ -119,24 +133,106 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32) -> f32 {
     v[root.0 as usize]
 }
 
-/// The f32 formula's error in ULPs at the f32 point nearest `x`.
-fn f32_error(g: &Graph, order: &[NodeId], root: NodeId, x: f64) -> f64 {
-    let xf = x as f32;
-    let want = eval_ordered(g, order, f64::from(xf), &[])[root.0 as usize];
-    ulps_f32(eval_f32(g, order, root, xf), want)
+/// One generated function, as the pass studies it in one precision.
+struct Subject<'g> {
+    g: &'g Graph,
+    order: Vec<NodeId>,
+    root: NodeId,
+    precision: Precision,
 }
 
-/// Simple roots of `root` in the scan range, where its value changes sign between two
-/// samples on the same side of every kink; refined by bisection.
-fn roots(g: &Graph, order: &[NodeId], root: NodeId) -> Vec<f64> {
-    let f = |x: f64| eval_ordered(g, order, x, &[])[root.0 as usize];
+impl Subject<'_> {
+    /// The function in `f64` (for locating roots).
+    fn value(&self, x: f64) -> f64 {
+        eval_ordered(self.g, &self.order, x, &[])[self.root.0 as usize]
+    }
+
+    /// The reference value: the `f64` interpreter for f32 results, double-double for
+    /// f64 results.
+    fn reference(&self, x: Dd) -> Dd {
+        match self.precision {
+            Precision::Single => Dd::from_f64(self.value(x.to_f64())),
+            Precision::Double => eval_dd(self.g, &self.order, x, &[])[self.root.0 as usize],
+        }
+    }
+
+    /// `x` rounded to the precision.
+    fn round(&self, x: f64) -> f64 {
+        match self.precision {
+            Precision::Single => f64::from(x as f32),
+            Precision::Double => x,
+        }
+    }
+
+    /// The error in ULPs of the precision of `got` against `want`.
+    fn ulps(&self, got: f64, want: Dd) -> f64 {
+        let ulp = match self.precision {
+            Precision::Single => {
+                let a = (want.to_f64() as f32).abs();
+                if a < f32::MIN_POSITIVE {
+                    f64::from(f32::from_bits(1))
+                } else {
+                    f64::from(f32::from_bits(a.to_bits() + 1) - a)
+                }
+            }
+            Precision::Double => {
+                let a = want.hi.abs();
+                if a < f64::MIN_POSITIVE {
+                    f64::from_bits(1)
+                } else {
+                    f64::from_bits(a.to_bits() + 1) - a
+                }
+            }
+        };
+        ((got - want.hi) - want.lo).abs() / ulp
+    }
+
+    /// The error of the formula itself, evaluated in the precision, at the point of
+    /// the precision nearest `x`.
+    fn formula_error(&self, x: f64) -> f64 {
+        let x = self.round(x);
+        let got = match self.precision {
+            Precision::Single => f64::from(eval_f32(self.g, &self.order, self.root, x as f32)),
+            Precision::Double => self.value(x),
+        };
+        self.ulps(got, self.reference(Dd::from_f64(x)))
+    }
+
+    /// The root near `x0` to the reference's precision, as `hi + lo`.
+    fn refine_root(&self, x0: f64) -> Dd {
+        if self.precision == Precision::Single {
+            return Dd::from_f64(x0);
+        }
+        let step = f64::EPSILON * x0.abs().max(f64::MIN_POSITIVE) * 8.0;
+        let (mut lo, mut hi) = (Dd::from_f64(x0 - step), Dd::from_f64(x0 + step));
+        let sign = |x: Dd| self.reference(x).hi < 0.0;
+        let lo_negative = sign(lo);
+        if lo_negative == sign(hi) {
+            return Dd::from_f64(x0);
+        }
+        for _ in 0..120 {
+            let mid = (lo + hi) * Dd::from_f64(0.5);
+            if sign(mid) == lo_negative {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo + hi) * Dd::from_f64(0.5)
+    }
+}
+
+/// Simple roots of the function in the scan range, where its value changes sign
+/// between two samples on the same side of every kink; refined by bisection.
+fn roots(s: &Subject) -> Vec<f64> {
+    let (g, root) = (s.g, s.root);
     let mut found = Vec::new();
     let steps = ((SCAN.1 - SCAN.0) / SCAN_STEP) as usize;
     let mut prev_x = SCAN.0;
-    let mut prev = f(prev_x);
+    let mut prev = s.value(prev_x);
     for k in 1..=steps {
         let x = SCAN.0 + k as f64 * SCAN_STEP;
-        let y = f(x);
+        let y = s.value(x);
         if prev.is_finite() && y.is_finite() && prev != 0.0 && y != 0.0 && (prev < 0.0) != (y < 0.0)
         {
             let same_piece =
@@ -149,7 +245,7 @@ fn roots(g: &Graph, order: &[NodeId], root: NodeId) -> Vec<f64> {
                     if mid <= lo || mid >= hi {
                         break;
                     }
-                    if (f(mid) < 0.0) == lo_negative {
+                    if (s.value(mid) < 0.0) == lo_negative {
                         lo = mid;
                     } else {
                         hi = mid;
@@ -166,21 +262,33 @@ fn roots(g: &Graph, order: &[NodeId], root: NodeId) -> Vec<f64> {
 
 /// Chebyshev coefficients of the polynomial interpolating `q` at `n + 1` Chebyshev
 /// points of `[a, b]`, as a series in `t = (d - mid) / half` on `[-1, 1]`.
-fn chebyshev_fit(q: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> Vec<f64> {
+fn chebyshev_fit(q: impl Fn(f64) -> Dd, a: f64, b: f64, n: usize) -> Vec<f64> {
     let (mid, half) = (0.5 * (a + b), 0.5 * (b - a));
-    let nodes: Vec<f64> = (0..=n)
-        .map(|k| (std::f64::consts::PI * (k as f64 + 0.5) / (n as f64 + 1.0)).cos())
+    let m = n + 1;
+    // π to double-double precision.
+    let pi = Dd {
+        hi: std::f64::consts::PI,
+        lo: 1.224_646_799_147_353_2e-16,
+    };
+    // Node k is cos(π (2k + 1) / (2m)); T_j at it is cos(π j (2k + 1) / (2m)). The
+    // angle is reduced exactly in integers, and the sums run in double-double: an
+    // f64 fit would carry errors of n·ε into every coefficient, too much for f64
+    // windows.
+    let cos_at = |j: usize, k: usize| {
+        let r = (j * (2 * k + 1)) % (4 * m);
+        (pi * Dd::from_f64(r as f64) / Dd::from_f64((2 * m) as f64)).cos()
+    };
+    let values: Vec<Dd> = (0..m)
+        .map(|k| q(mid + half * cos_at(1, k).to_f64()))
         .collect();
-    let values: Vec<f64> = nodes.iter().map(|&t| q(mid + half * t)).collect();
-    (0..=n)
+    (0..m)
         .map(|j| {
-            let s: f64 = nodes
+            let s = values
                 .iter()
-                .zip(&values)
-                .map(|(&t, &v)| v * (j as f64 * t.acos()).cos())
-                .sum();
+                .enumerate()
+                .fold(Dd::from_f64(0.0), |acc, (k, &v)| acc + v * cos_at(j, k));
             let scale = if j == 0 { 1.0 } else { 2.0 };
-            s * scale / (n as f64 + 1.0)
+            (s * Dd::from_f64(scale) / Dd::from_f64(m as f64)).to_f64()
         })
         .collect()
 }
@@ -207,6 +315,36 @@ where
 }
 
 impl RootWindow {
+    /// `d = x - x0` computed as the emitted f64 code does.
+    pub fn offset_f64(&self, x: f64) -> f64 {
+        (x - self.center_hi) - self.center_lo
+    }
+
+    /// The window's value in f64, as emitted: `d · q(t)`.
+    pub fn eval_f64(&self, x: f64) -> f64 {
+        let d = self.offset_f64(x);
+        let t = (d - self.mid) * self.inv_half;
+        d * clenshaw(&self.coeffs, t)
+    }
+
+    /// Whether `x` is inside the window, as emitted in f64.
+    pub fn contains_f64(&self, x: f64) -> bool {
+        let d = self.offset_f64(x);
+        d > self.low && d < self.high
+    }
+
+    /// The window's value in its precision at `x` (rounded to it), and whether `x` is
+    /// inside it, as the emitted code computes them.
+    fn eval_in_precision(&self, x: f64) -> (f64, bool) {
+        match self.precision {
+            Precision::Single => {
+                let xf = x as f32;
+                (f64::from(self.eval_f32(xf)), self.contains_f32(xf))
+            }
+            Precision::Double => (self.eval_f64(x), self.contains_f64(x)),
+        }
+    }
+
     /// `d = x - x0` computed as the emitted f32 code does.
     pub fn offset_f32(&self, x: f32) -> f32 {
         (x - self.center_hi as f32) - self.center_lo as f32
@@ -228,6 +366,7 @@ impl RootWindow {
 }
 
 /// The ULP distance of an f32 from an f64 reference.
+#[cfg(test)]
 fn ulps_f32(got: f32, want: f64) -> f64 {
     let r = want as f32;
     let a = r.abs();
@@ -243,14 +382,14 @@ fn ulps_f32(got: f32, want: f64) -> f64 {
 /// this many ULPs; elsewhere near the root the polynomial takes over.
 const ACCEPTED_ULPS: f64 = 6.0;
 
-/// How far from `x0`, on the side `sign`, the f32 formula stays worse than accepted:
+/// How far from `x0`, on the side `sign`, the formula stays worse than accepted:
 /// the last bad point before a stretch of a quarter of `scale` with none.
-fn extent(g: &Graph, order: &[NodeId], root: NodeId, x0: f64, sign: f64, scale: f64) -> f64 {
+fn extent(s: &Subject, x0: f64, sign: f64, scale: f64) -> f64 {
     let step = 0.002 * scale;
     let mut last_bad = 0.0;
     let mut d = 1e-3 * scale;
     while d <= MAX_HALF_WIDTH * scale && d - last_bad < 0.25 * scale {
-        if f32_error(g, order, root, x0 + sign * d) > ACCEPTED_ULPS {
+        if s.formula_error(x0 + sign * d) > ACCEPTED_ULPS {
             last_bad = d;
         }
         d += step;
@@ -266,15 +405,11 @@ const WINDOW_ULPS: f64 = 4.0;
 /// How many points of the window the final check evaluates.
 const VALIDATION_POINTS: usize = 50_000;
 
-/// Fits a window around the root `x0` of `root`, or `None` when the formula is
-/// accurate there already or no polynomial passes the checks.
-fn window(g: &Graph, order: &[NodeId], root: NodeId, x0: f64) -> Option<RootWindow> {
+/// Fits a window around the root `x0`, or `None` when the formula is accurate there
+/// already or no polynomial passes the checks.
+fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
     let scale = x0.abs().max(1.0);
-    let f = |x: f64| eval_ordered(g, order, x, &[])[root.0 as usize];
-    let (left, right) = (
-        extent(g, order, root, x0, -1.0, scale),
-        extent(g, order, root, x0, 1.0, scale),
-    );
+    let (left, right) = (extent(s, x0, -1.0, scale), extent(s, x0, 1.0, scale));
     if left == 0.0 && right == 0.0 {
         return None;
     }
@@ -284,18 +419,24 @@ fn window(g: &Graph, order: &[NodeId], root: NodeId, x0: f64) -> Option<RootWind
     // A margin, and at least the absolute-error zone on both sides.
     let low = -(left * 1.1).max(2e-3 * scale);
     let high = (right * 1.1).max(2e-3 * scale);
-    let pattern = branch_pattern(g, &[root], x0, &[]);
+    let pattern = branch_pattern(s.g, &[s.root], x0, &[]);
     if (0..=64).any(|k| {
         let x = x0 + low + (high - low) * k as f64 / 64.0;
-        branch_pattern(g, &[root], x, &[]) != pattern
+        branch_pattern(s.g, &[s.root], x, &[]) != pattern
     }) {
         return None;
     }
-    let center_hi = f64::from(x0 as f32);
-    let center_lo = x0 - center_hi;
-    let q = |d: f64| f(x0 + d) / d;
+    let center = s.refine_root(x0);
+    let center_hi = s.round(center.hi);
+    let center_lo = ((center - Dd::from_f64(center_hi)).to_f64()).clamp(-1.0, 1.0);
+    let q = |d: f64| s.reference(center + Dd::from_f64(d)) / Dd::from_f64(d);
+    let validation = match s.precision {
+        Precision::Single => VALIDATION_POINTS,
+        Precision::Double => VALIDATION_POINTS / 5,
+    };
     for n in [8usize, 12, 16, 20, 24, 28] {
         let w = RootWindow {
+            precision: s.precision,
             center_hi,
             center_lo,
             low,
@@ -307,22 +448,23 @@ fn window(g: &Graph, order: &[NodeId], root: NodeId, x0: f64) -> Option<RootWind
         // A coarse check first, so that failing degrees cost little.
         let passes = |points: usize| {
             (0..=points).all(|k| {
-                let xf = (x0 + low + (high - low) * k as f64 / points as f64) as f32;
-                if !w.contains_f32(xf) || (f64::from(xf) - x0).abs() < 1e-3 * scale {
+                let x = s.round(x0 + low + (high - low) * k as f64 / points as f64);
+                let (got, inside) = w.eval_in_precision(x);
+                if !inside || (x - x0).abs() < 1e-3 * scale {
                     return true;
                 }
-                ulps_f32(w.eval_f32(xf), f(f64::from(xf))) <= WINDOW_ULPS
+                s.ulps(got, s.reference(Dd::from_f64(x))) <= WINDOW_ULPS
             })
         };
-        let ok = passes(2_000) && passes(VALIDATION_POINTS);
-        if ok {
+        if passes(1_000) && passes(validation) {
             return Some(w);
         }
     }
     None
 }
 
-/// The windows for one generated function of a parameterless definition.
+/// The windows for one generated function of a parameterless definition, for both
+/// precisions.
 pub fn root_windows(g: &Graph, root: NodeId) -> Vec<RootWindow> {
     if !g.param_names.is_empty()
         || g.reachable(&[root])
@@ -332,17 +474,26 @@ pub fn root_windows(g: &Graph, root: NodeId) -> Vec<RootWindow> {
         // Periodic functions have roots everywhere; parameters move roots.
         return Vec::new();
     }
-    let order = g.reachable(&[root]);
     let mut windows: Vec<RootWindow> = Vec::new();
-    for x0 in roots(g, &order, root) {
-        if let Some(w) = window(g, &order, root, x0) {
-            // Overlapping windows would make the select ambiguous; keep the first.
-            let (lo, hi) = (w.center_hi + w.low, w.center_hi + w.high);
-            let overlaps = windows
-                .iter()
-                .any(|o| lo < o.center_hi + o.high && o.center_hi + o.low < hi);
-            if !overlaps {
-                windows.push(w);
+    for precision in [Precision::Single, Precision::Double] {
+        let s = Subject {
+            g,
+            order: g.reachable(&[root]),
+            root,
+            precision,
+        };
+        for x0 in roots(&s) {
+            if let Some(w) = window(&s, x0) {
+                // Overlapping windows would make the select ambiguous; keep the first.
+                let (lo, hi) = (w.center_hi + w.low, w.center_hi + w.high);
+                let overlaps = windows.iter().any(|o| {
+                    o.precision == precision
+                        && lo < o.center_hi + o.high
+                        && o.center_hi + o.low < hi
+                });
+                if !overlaps {
+                    windows.push(w);
+                }
             }
         }
     }
@@ -358,7 +509,9 @@ mod tests {
     fn finds_the_root_of_the_mish_derivative() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
         let w = root_windows(&d.graph, d.derivative);
-        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w[0].precision, Precision::Single);
+        assert_eq!(w[1].precision, Precision::Double);
         assert!((w[0].center_hi + w[0].center_lo + 1.192_431_214_515_495).abs() < 1e-14);
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
@@ -369,7 +522,7 @@ mod tests {
     fn chebyshev_fit_reproduces_a_polynomial() {
         let p = |d: f64| 1.0 + 2.0 * d - 0.5 * d * d * d;
         let (a, b) = (-0.9, 0.4);
-        let c = chebyshev_fit(p, a, b, 6);
+        let c = chebyshev_fit(|d| Dd::from_f64(p(d)), a, b, 6);
         for k in 0..=10 {
             let d = a + (b - a) * f64::from(k) / 10.0;
             let t = (d - 0.5 * (a + b)) * 2.0 / (b - a);
@@ -380,7 +533,8 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f32() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let w = &root_windows(&d.graph, d.derivative)[0];
+        let windows = root_windows(&d.graph, d.derivative);
+        let w = &windows[0];
         let x0 = w.center_hi + w.center_lo;
         let mut k = 0;
         let mut x = (x0 + w.low) as f32;
@@ -395,6 +549,35 @@ mod tests {
             x = f32::from_bits(x.to_bits() - 37);
         }
         assert!(k > 1000);
+    }
+
+    #[test]
+    fn the_window_makes_the_mish_derivative_accurate_in_f64() {
+        let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
+        let windows = root_windows(&d.graph, d.derivative);
+        let w = windows
+            .iter()
+            .find(|w| w.precision == Precision::Double)
+            .expect("an f64 window");
+        let s = Subject {
+            g: &d.graph,
+            order: d.graph.reachable(&[d.derivative]),
+            root: d.derivative,
+            precision: Precision::Double,
+        };
+        let x0 = w.center_hi + w.center_lo;
+        let mut checked = 0;
+        for k in 0..=7919 {
+            let x = x0 + w.low + (w.high - w.low) * f64::from(k) / 7919.0;
+            if w.contains_f64(x) && (x - x0).abs() >= 1e-3 * x0.abs() {
+                let e = s.ulps(w.eval_f64(x), s.reference(Dd::from_f64(x)));
+                assert!(e <= ACCEPTED_ULPS, "at {x}: {e} ULP");
+                // Where the formula itself is off by hundreds of ULPs.
+                checked += 1;
+            }
+        }
+        assert!(checked > 5000);
+        assert!(s.formula_error(x0 + 0.003) > 50.0);
     }
 
     #[test]

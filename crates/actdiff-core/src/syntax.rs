@@ -2,15 +2,18 @@
 //!
 //! ```text
 //! definitions := definition (";" definition)* ";"?
-//! definition  := attribute* visibility NAME "(" INPUT (";" param ("," param)*)? ")" "=" expr
+//! definition  := attribute* visibility NAME "(" INPUT (";" param ("," param)*)? ")" where? "=" expr
 //! param       := "learn"? NAME "=" "-"? NUMBER
+//! where       := "where" constraint ("," constraint)* ","?
+//! constraint  := operand ("<" | "<=" | ">" | ">=" | "!=") operand
+//! operand     := NAME | "-"? NUMBER
 //! ```
 //! The expression is parsed by syn as a Rust expression and checked by
 //! [`crate::lower`]. The stream is split at top-level `;` first, so a mistake in one
 //! definition does not hide the errors of the next, and a definition whose header
 //! parsed still yields its name for the stub the macro emits after an error.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, Token, Visibility};
@@ -31,6 +34,49 @@ pub struct ParamSyntax {
     pub default_span: Span,
 }
 
+/// A comparison operator of a constraint, in DSL form `<`, `<=`, `>`, `>=`, `!=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintOp {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `!=`
+    Ne,
+}
+
+/// One side of a constraint: a parameter's name (`alpha`) or a number literal (`-1`).
+#[derive(Clone, Debug)]
+pub enum Operand {
+    /// A name, which [`crate::constraints`] resolves to a parameter.
+    Name(Ident),
+    /// A number literal, possibly negated.
+    Number {
+        /// The literal's value.
+        value: f64,
+        /// Where it is written.
+        span: Span,
+    },
+}
+
+/// A constraint on the parameters, from the `where` clause: `alpha != 0`,
+/// `min_val <= max_val`.
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    /// The left side.
+    pub left: Operand,
+    /// The comparison.
+    pub op: ConstraintOp,
+    /// The span of the comparison operator.
+    pub op_span: Span,
+    /// The right side.
+    pub right: Operand,
+}
+
 /// The header of a definition: everything before `=`.
 #[derive(Clone, Debug)]
 pub struct Header {
@@ -44,6 +90,8 @@ pub struct Header {
     pub input: Ident,
     /// The parameters, in declaration order.
     pub params: Vec<ParamSyntax>,
+    /// The constraints of the `where` clause, in source order.
+    pub constraints: Vec<Constraint>,
 }
 
 /// One parsed definition: its header and formula when they parsed, and every error
@@ -211,14 +259,171 @@ fn parse_header(
             ),
         ));
     }
+    let mut end_of_signature = close;
+    let mut constraints = Vec::new();
+    if input.peek(Token![where]) {
+        let kw: Token![where] = input.parse()?;
+        end_of_signature = kw.span;
+        parse_where(input, &mut constraints, &mut end_of_signature, errors);
+    }
     let header = Header {
         attrs,
         vis,
         name,
         input: input_name,
         params,
+        constraints,
     };
-    Ok((header, close))
+    Ok((header, end_of_signature))
+}
+
+/// Parses the constraints after `where`, up to the `=` before the formula. A malformed
+/// constraint is reported and skipped up to that `=`, so that the header, the formula
+/// and the definition's stub survive it.
+fn parse_where(
+    input: ParseStream,
+    constraints: &mut Vec<Constraint>,
+    end: &mut Span,
+    errors: &mut Vec<syn::Error>,
+) {
+    if at_formula_equals(input) || input.is_empty() {
+        errors.push(syn::Error::new(
+            *end,
+            "expected a constraint after `where`, like `where alpha > 0`",
+        ));
+        return;
+    }
+    while !input.is_empty() && !at_formula_equals(input) {
+        match parse_constraint(input) {
+            Ok(c) => {
+                *end = operand_span(&c.right);
+                constraints.push(c);
+            }
+            Err(e) => {
+                errors.push(e);
+                skip_to_formula_equals(input);
+                return;
+            }
+        }
+        if at_formula_equals(input) || input.is_empty() {
+            return;
+        }
+        match input.parse::<Token![,]>() {
+            Ok(comma) => *end = comma.span,
+            Err(e) => {
+                errors.push(syn::Error::new(
+                    e.span(),
+                    "expected `,` between constraints or `=` before the formula",
+                ));
+                skip_to_formula_equals(input);
+                return;
+            }
+        }
+    }
+}
+
+/// The span of a constraint's operand.
+fn operand_span(operand: &Operand) -> Span {
+    match operand {
+        Operand::Name(name) => name.span(),
+        Operand::Number { span, .. } => *span,
+    }
+}
+
+/// Whether the next token is the single `=` that starts the formula (not `==`, `=>`).
+fn at_formula_equals(input: ParseStream) -> bool {
+    input.peek(Token![=]) && !input.peek(Token![==]) && !input.peek(Token![=>])
+}
+
+/// Skips token trees up to the `=` that starts the formula, or to the end. An `=`
+/// glued to the punctuation before it belongs to `<=`, `>=` or `!=`.
+fn skip_to_formula_equals(input: ParseStream) {
+    let _ = input.step(|cursor| {
+        let mut rest = *cursor;
+        let mut glued = false;
+        while let Some((tt, next)) = rest.token_tree() {
+            if let TokenTree::Punct(p) = &tt {
+                let starts_two_char_op = p.spacing() == Spacing::Joint
+                    && matches!(next.punct(), Some((q, _)) if q.as_char() == '=' || q.as_char() == '>');
+                if p.as_char() == '=' && !glued && !starts_two_char_op {
+                    return Ok(((), rest));
+                }
+                glued = p.spacing() == Spacing::Joint;
+            } else {
+                glued = false;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    });
+}
+
+fn parse_constraint(input: ParseStream) -> syn::Result<Constraint> {
+    let left = parse_operand(input)?;
+    let (op, op_span) = if input.peek(Token![<=]) {
+        (ConstraintOp::Le, input.parse::<Token![<=]>()?.spans[0])
+    } else if input.peek(Token![>=]) {
+        (ConstraintOp::Ge, input.parse::<Token![>=]>()?.spans[0])
+    } else if input.peek(Token![!=]) {
+        (ConstraintOp::Ne, input.parse::<Token![!=]>()?.spans[0])
+    } else if input.peek(Token![<]) {
+        (ConstraintOp::Lt, input.parse::<Token![<]>()?.span)
+    } else if input.peek(Token![>]) {
+        (ConstraintOp::Gt, input.parse::<Token![>]>()?.span)
+    } else if input.peek(Token![==]) {
+        return Err(input.error(
+            "`==` would fix the parameter to one value: declare it as a constant in the formula instead",
+        ));
+    } else {
+        return Err(
+            input.error("expected a comparison in the constraint: `<`, `<=`, `>`, `>=` or `!=`")
+        );
+    };
+    let right = parse_operand(input)?;
+    Ok(Constraint {
+        left,
+        op,
+        op_span,
+        right,
+    })
+}
+
+fn parse_operand(input: ParseStream) -> syn::Result<Operand> {
+    if input.peek(Ident) {
+        return Ok(Operand::Name(input.parse()?));
+    }
+    let minus: Option<Token![-]> = input.parse()?;
+    if !input.peek(syn::Lit) {
+        return Err(input.error(
+            "expected a parameter's name or a number literal in the constraint, like `alpha > 0`",
+        ));
+    }
+    let lit: syn::Lit = input.parse()?;
+    let span = minus.map_or_else(|| lit.span(), |m| m.span);
+    let expr = Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: lit.clone(),
+    });
+    let expr = match minus {
+        Some(m) => Expr::Unary(syn::ExprUnary {
+            attrs: Vec::new(),
+            op: syn::UnOp::Neg(m),
+            expr: Box::new(expr),
+        }),
+        None => expr,
+    };
+    match literal_value(&expr) {
+        Some(value) if value.is_finite() => Ok(Operand::Number { value, span }),
+        Some(_) => Err(syn::Error::new(
+            lit.span(),
+            "number literal out of range for f64",
+        )),
+        None if is_suffixed_number(&expr) => Err(syn::Error::new(lit.span(), NO_SUFFIX)),
+        None => Err(syn::Error::new(
+            lit.span(),
+            "only number literals and parameter names can appear in a constraint",
+        )),
+    }
 }
 
 fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<ParamSyntax> {
@@ -390,6 +595,48 @@ mod tests {
         let h = d.header.as_ref().expect("header");
         assert_eq!(h.params.len(), 2);
         assert_eq!(h.params[0].default, 1.0);
+    }
+
+    #[test]
+    fn where_clause_parses_comparisons_between_names_and_numbers() {
+        let defs = parse(
+            "H(x; lo = -1, hi = 1) where lo <= hi, lo != 0, -2 < lo, hi >= 0.5, hi > lo, = x",
+        );
+        let d = &defs[0];
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let c = &d.header.as_ref().expect("header").constraints;
+        let ops: Vec<ConstraintOp> = c.iter().map(|c| c.op).collect();
+        use ConstraintOp::*;
+        assert_eq!(ops, [Le, Ne, Lt, Ge, Gt]);
+        assert!(matches!(&c[0].left, Operand::Name(n) if n == "lo"));
+        assert!(matches!(c[2].left, Operand::Number { value, .. } if value == -2.0));
+        assert!(matches!(c[3].right, Operand::Number { value, .. } if value == 0.5));
+        assert!(d.body.is_some());
+    }
+
+    #[test]
+    fn malformed_constraints_are_reported_and_the_rest_survives() {
+        let src = "C(x; a = 1) where a == 0 = tahn(x); D(x; a = 1) where a > 0 b < 1 = x; \
+                   E(x; a = 1) where = x; F(x; a = 1) where a > 1f32 = x; G(x; a = 1) where a >= x * 2 = x";
+        let defs = parse(src);
+        let at = |k: usize| -> Vec<(&str, String)> {
+            defs[k]
+                .errors
+                .iter()
+                .map(|e| (&src[e.span().byte_range()], e.to_string()))
+                .collect()
+        };
+        assert_eq!(at(0).len(), 1, "{:?}", at(0));
+        assert!(at(0)[0].1.starts_with("`==` would fix the parameter"));
+        assert!(defs[0].body.is_some(), "the formula is still parsed");
+        assert_eq!(at(1)[0].0, "b");
+        assert!(at(1)[0].1.contains("expected `,` between constraints"));
+        assert!(at(2)[0]
+            .1
+            .starts_with("expected a constraint after `where`"));
+        assert_eq!(at(3)[0], ("1f32", NO_SUFFIX.to_string()));
+        assert_eq!(at(4).len(), 1, "{:?}", at(4));
+        assert!(defs.iter().all(|d| d.header.is_some()));
     }
 
     #[test]

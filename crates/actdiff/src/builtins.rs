@@ -1,11 +1,26 @@
 //! The built-in activations, each defined with the public `activation!` macro:
-//! adding a variant is one line. They match PyTorch's conventions at every kink.
+//! adding a variant is one line. They take PyTorch's parameters and defaults and
+//! match its derivative at every kink; the [catalogue](crate::catalogue) selects them
+//! by PyTorch's names at run time.
+//!
+//! Formulas are written in their numerically stable form: `erfc` rather than
+//! `1 + erf` for GELU's left tail, `x·σ(2u)` rather than `0.5x(1 + tanh(u))`, a
+//! continued fraction where `x - tanh(x)` cancels, linear tails where an
+//! exponential would overflow into `0 · inf`.
 
-use crate::activation;
+// The generated code writes constants as decimal literals, derived ones included
+// (`2/√π` from `erfc'`), which clippy mistakes for approximations of std's consts.
+#![allow(clippy::approx_constant)]
+
+use crate::{activation, Real};
 
 activation! {
     /// Rectified linear unit: `max(0, x)`. Derivative 0 at 0, as PyTorch's `relu`.
     pub Relu(x) = max(0, x);
+
+    /// ReLU capped at 6: `min(max(0, x), 6)`. Derivative 0 at both 0 and 6, as
+    /// PyTorch's `relu6`.
+    pub Relu6(x) = clamp(x, 0, 6);
 
     /// Leaky ReLU: slope `negative_slope` below zero. Derivative `negative_slope` at 0,
     /// as PyTorch's `leaky_relu`.
@@ -16,7 +31,199 @@ activation! {
     /// gradient). Derivative `alpha` at 0, as PyTorch's `prelu`.
     pub Prelu(x; learn alpha = 0.25) = if x > 0 { x } else { alpha * x };
 
+    /// Randomized leaky ReLU, evaluation form: the slope below zero is the mean of
+    /// the sampling range, `(lower + upper) / 2`, as PyTorch's `rrelu` with
+    /// `training=False`. Derivative the slope at 0. The training form, with a slope
+    /// sampled per element, is [`Rrelu::forward_with_slopes`].
+    pub Rrelu(x; lower = 0.125, upper = 0.3333333333333333) where lower <= upper =
+        if x > 0 { x } else { (lower + upper) / 2 * x };
+
+    /// Exponential linear unit: `alpha·(exp(x) - 1)` below zero. Derivative at 0 from
+    /// the left, `alpha`, as PyTorch's `elu`.
+    pub Elu(x; alpha = 1) = if x > 0 { x } else { alpha * expm1(x) };
+
+    /// Scaled ELU (Klambauer et al., 2017) with its fixed constants. Derivative at 0
+    /// from the left, `scale·alpha`, as PyTorch's `selu`.
+    pub Selu(x) = {
+        let alpha = 1.6732632423543772848170429916717;
+        let scale = 1.0507009873554804934193349852946;
+        if x > 0 { scale * x } else { scale * alpha * expm1(x) }
+    };
+
+    /// Continuously differentiable ELU: `alpha·(exp(x/alpha) - 1)` below zero.
+    /// Derivative at 0 from the left, 1, as PyTorch's `celu`.
+    pub Celu(x; alpha = 1) where alpha != 0 = if x > 0 { x } else { alpha * expm1(x / alpha) };
+
+    /// Gaussian error linear unit, exact: `x·Φ(x)`, written `0.5·x·erfc(-x/√2)` so that
+    /// the left tail keeps its relative accuracy (PyTorch's `gelu` with
+    /// `approximate='none'` loses it: `1 + erf(u)` cancels). Beyond ±40, where
+    /// `erfc` is 0 or 2 to every precision, its argument stops moving, so that the
+    /// derivatives meet no `x²` overflowing into `inf · 0`.
+    pub Gelu(x) = 0.5 * x * erfc(-0.7071067811865476 * clamp(x, -40, 40));
+
+    /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written
+    /// `x·σ(2·√(2/π)·(x + 0.044715·x³))`, the same function without the cancellation
+    /// of `1 + tanh`. PyTorch's `gelu` with `approximate='tanh'`. Beyond ±40, where
+    /// the sigmoid is 0 or 1 to every precision, the cube stops growing, so that it
+    /// cannot overflow into `inf · 0` in the derivatives.
+    pub GeluTanh(x) = x * sigmoid(1.5957691216057308 * (x + 0.044715 * powi(clamp(x, -40, 40), 3)));
+
+    /// Sigmoid linear unit: `x·σ(x)`, PyTorch's `silu`.
+    pub Silu(x) = x * sigmoid(x);
+
+    /// Swish (Ramachandran et al., 2017): `x·σ(beta·x)` with a learned `beta`.
+    pub Swish(x; learn beta = 1) = x * sigmoid(beta * x);
+
     /// Mish (Misra, 2019): `x * tanh(softplus(x))`. Finite limits at ±inf:
     /// `mish(-inf) = -0`, `mish'(+inf) = 1`, `mish'(-inf) = 0`.
     pub Mish(x) = x * tanh(softplus(x));
+
+    /// Softplus: `ln(1 + exp(beta·x)) / beta`, linear where `beta·x > threshold`
+    /// (strictly), as PyTorch's `softplus`.
+    pub Softplus(x; beta = 1, threshold = 20) where beta != 0 =
+        if beta * x > threshold { x } else { softplus(beta * x) / beta };
+
+    /// Softsign: `x / (1 + |x|)`, PyTorch's `softsign`. Written `±(1 - 1/(1 + |x|))`
+    /// for `|x| >= 1`, where the derivative of the direct form cancels.
+    pub Softsign(x) = if abs(x) < 1 {
+        x / (1 + abs(x))
+    } else if x > 0 {
+        1 - 1 / (1 + x)
+    } else {
+        1 / (1 - x) - 1
+    };
+
+    /// Hyperbolic tangent, PyTorch's `tanh`.
+    pub Tanh(x) = tanh(x);
+
+    /// Logistic sigmoid, PyTorch's `sigmoid`.
+    pub Sigmoid(x) = sigmoid(x);
+
+    /// Hard tanh: `x` clamped to `[min_val, max_val]`. Derivative 0 at both
+    /// boundaries, as PyTorch's `hardtanh`.
+    pub Hardtanh(x; min_val = -1, max_val = 1) where min_val <= max_val = clamp(x, min_val, max_val);
+
+    /// Hard swish (Howard et al., 2019): `x·relu6(x + 3)/6`. Derivative 0 at -3 and 1 at
+    /// 3, as PyTorch's `hardswish`.
+    pub Hardswish(x) = x * clamp(x + 3, 0, 6) / 6;
+
+    /// Hard sigmoid: `relu6(x + 3)/6`. Derivative 0 at ±3, as PyTorch's `hardsigmoid`.
+    pub Hardsigmoid(x) = clamp(x + 3, 0, 6) / 6;
+
+    /// Log-sigmoid: `ln(σ(x))`, written `-softplus(-x)`, PyTorch's `logsigmoid`.
+    pub LogSigmoid(x) = -softplus(-x);
+
+    /// Tanh shrink: `x - tanh(x)`, PyTorch's `tanhshrink`. That difference cancels for
+    /// small `|x|`; there it is `x³ / (x² + 3 + x²/(5 + x²/(7 + ...)))`, from Lambert's
+    /// continued fraction for `tanh`, which has no cancellation and is exact to `f64`
+    /// rounding for `|x| < 1.5`.
+    pub Tanhshrink(x) = if abs(x) < 1.5 {
+        let s = x * x;
+        x * s / (s + 3 + s / (5 + s / (7 + s / (9 + s / (11 + s / (13 + s / (15 + s / (17 + s / (19 + s / 21)))))))))
+    } else {
+        x - tanh(x)
+    };
+
+    /// Soft shrink: `x ∓ lambd` outside `[-lambd, lambd]`, 0 inside. Derivative 0 at
+    /// ±lambd, as PyTorch's `softshrink`.
+    pub Softshrink(x; lambd = 0.5) where lambd >= 0 =
+        if x > lambd { x - lambd } else if x < -lambd { x + lambd } else { 0 };
+
+    /// Hard shrink: `x` outside `[-lambd, lambd]`, 0 inside. Derivative 0 at ±lambd,
+    /// as PyTorch's `hardshrink`.
+    pub Hardshrink(x; lambd = 0.5) = if x > lambd || x < -lambd { x } else { 0 };
+
+    /// Threshold: `x` above `threshold`, `value` at or below it. Derivative 0 at
+    /// `threshold`, as PyTorch's `threshold`. PyTorch has no defaults for its two
+    /// parameters; here they are 0 and 0, which make it ReLU.
+    pub Threshold(x; threshold = 0, value = 0) = if x > threshold { x } else { value };
+
+    /// Quick GELU (as in CLIP): `x·σ(1.702·x)`.
+    pub QuickGelu(x) = x * sigmoid(1.702 * x);
+
+    /// Squareplus (Barron, 2021): `(x + √(x² + b)) / 2`, a smooth ReLU. Written
+    /// `b / (2(√(x² + b) - x))` for negative `x`, where the sum cancels (halving each
+    /// term before adding, so that nothing overflows near `MAX`), and with
+    /// `√(x² + b) = |x|·√(1 + b/x²)` for `x² > b`, which cannot overflow and keeps the
+    /// second derivative free of cancellation. `b = 0` is ReLU with no derivative at
+    /// 0, so `b` must be positive.
+    pub Squareplus(x; b = 4) where b > 0 = {
+        let a = abs(x);
+        let r = if a * a > b { a * sqrt(1 + b / a / a) } else { sqrt(a * a + b) };
+        if x >= 0 { x / 2 + r / 2 } else { b / 4 / (r / 2 - x / 2) }
+    };
+
+    /// Squared ReLU (So et al., 2021): `max(0, x)²`. Derivative 0 at 0.
+    pub SquaredRelu(x) = powi(max(0, x), 2);
+
+    /// Snake (Ziyin et al., 2020): `x + sin²(alpha·x)/alpha`, with a learned `alpha`.
+    pub Snake(x; learn alpha = 1) where alpha != 0 = x + powi(sin(alpha * x), 2) / alpha;
+
+    /// TanhExp (Liu and Di, 2020): `x·tanh(exp(x))`. Above 20, where `tanh(exp(x))`
+    /// is 1 to every precision, it is `x`, so that `exp` cannot overflow into
+    /// `0 · inf` in the derivative.
+    pub TanhExp(x) = if x > 20 { x } else { x * tanh(exp(x)) };
+}
+
+impl<T: Real> Rrelu<T> {
+    /// The training form of RReLU: `y[i] = x[i]` where `x[i] > 0`, `slopes[i]·x[i]`
+    /// elsewhere, with `slopes[i]` drawn uniformly from `[lower, upper]` by the caller
+    /// (see [`Rrelu::slopes_from_uniform`]), as PyTorch's `rrelu` with `training=True`.
+    /// A NaN in `x` or in the slope of an element gives NaN there.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    pub fn forward_with_slopes(&self, x: &[T], slopes: &[T], y: &mut [T]) {
+        crate::kernels::same_len(
+            "forward_with_slopes",
+            &[("x", x.len()), ("slopes", slopes.len()), ("y", y.len())],
+        );
+        for ((&xi, &si), yi) in x.iter().zip(slopes).zip(y.iter_mut()) {
+            let v = if xi > T::default() { xi } else { si * xi };
+            *yi = v.propagate_nan(si);
+        }
+    }
+
+    /// The backward pass of [`Rrelu::forward_with_slopes`]:
+    /// `grad_in[i] = grad_out[i]` where `x[i] > 0`, `grad_out[i]·slopes[i]` elsewhere
+    /// (at 0 too, as PyTorch). A NaN in `x` or in the slope gives NaN there.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    pub fn backward_with_slopes(&self, x: &[T], slopes: &[T], grad_out: &[T], grad_in: &mut [T]) {
+        crate::kernels::same_len(
+            "backward_with_slopes",
+            &[
+                ("x", x.len()),
+                ("slopes", slopes.len()),
+                ("grad_out", grad_out.len()),
+                ("grad_in", grad_in.len()),
+            ],
+        );
+        for (((&xi, &si), &g), gi) in x.iter().zip(slopes).zip(grad_out).zip(grad_in.iter_mut()) {
+            let d = if xi > T::default() {
+                T::from_f64(1.0)
+            } else {
+                si
+            };
+            *gi = (g * d).propagate_nan(xi).propagate_nan(si);
+        }
+    }
+
+    /// Maps uniform samples `u[i]` in `[0, 1)` to slopes in `[lower, upper)`:
+    /// `slopes[i] = lower + (upper - lower)·u[i]`, the distribution PyTorch samples
+    /// from in training.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    pub fn slopes_from_uniform(&self, u: &[T], slopes: &mut [T]) {
+        crate::kernels::same_len(
+            "slopes_from_uniform",
+            &[("u", u.len()), ("slopes", slopes.len())],
+        );
+        let width = self.upper - self.lower;
+        for (&ui, si) in u.iter().zip(slopes.iter_mut()) {
+            *si = self.lower + width * ui;
+        }
+    }
 }

@@ -33,6 +33,39 @@
 //! functions `exp expm1 ln log1p sqrt tanh sigmoid softplus erf erfc sin cos abs max
 //! min clamp powi pow`. `^` is xor in Rust, so it is refused: write `powi(u, 2)`.
 //!
+//! Constraints on the parameters go between the signature and `=`, as comparisons
+//! (`< <= > >= !=`) between parameters and numbers:
+//! `pub Celu(x; alpha = 1) where alpha != 0 = ...`. The generated `try_new` checks
+//! them and returns a [`ParamError`] (`Celu: alpha must be != 0, got 0`), `new` panics
+//! with the same message, and a default that violates one is a compile error. A NaN
+//! parameter violates every constraint that names it; parameters without constraints
+//! take any value, NaN included.
+//!
+//! ## Built-ins
+//!
+//! [`builtins`] defines PyTorch's elementwise activations, and a few more, with this
+//! same macro, each with PyTorch's parameters, defaults and derivative at every
+//! kink. [`Builtin`] holds any of them, chosen at run time by PyTorch's name:
+//!
+//! ```
+//! use actdiff::prelude::*;
+//!
+//! let f: Builtin = "hardtanh(min_val=-2, max_val=2)".parse()?;
+//! assert_eq!(f.forward(5.0), 2.0);
+//! assert_eq!(f.derivative(2.0), 0.0);
+//! # Ok::<(), ParseBuiltinError>(())
+//! ```
+//!
+//! The [`catalogue`] module has the table of every built-in (formula, parameters,
+//! derivative at the kinks), the text form, and how to add a built-in in one line.
+//!
+//! ## Run-time definitions
+//!
+//! [`Dynamic`] compiles a definition from text while the program runs, with the
+//! same engine, and gives the same results as the type `activation!` would generate:
+//! `Dynamic::parse("Mish(x) = x * tanh(softplus(x))")`. Mistakes come back as
+//! [`Diagnostics`], which render under the source line.
+//!
 //! ## Conventions
 //!
 //! - At a kink written with `if`, the derivative is the branch the comparison picks:
@@ -48,12 +81,18 @@ extern crate self as actdiff;
 
 mod activation;
 pub mod builtins;
+pub mod catalogue;
 mod dispatch;
+pub mod dynamic;
 mod kernels;
 pub mod math;
+mod params;
 mod real;
 
+pub use actdiff_core::{Diagnostic, Diagnostics};
 pub use activation::{Activation, ActivationInfo, ParamInfo};
+pub use dynamic::{Dynamic, DynamicParamError};
+pub use params::ParamError;
 pub use real::Real;
 
 /// Defines activation functions from their formulas.
@@ -73,19 +112,32 @@ pub use real::Real;
 /// ```
 pub use actdiff_macros::activation;
 
-pub use builtins::{LeakyRelu, Mish, Prelu, Relu};
+pub use builtins::*;
+pub use catalogue::{Builtin, ParseBuiltinError};
 
-/// Everything a user of the macro or the built-ins needs in scope.
+/// Everything a user of the macro or the built-ins needs in scope: the macro, the
+/// traits, every built-in, [`Builtin`] and the errors.
 pub mod prelude {
-    pub use crate::builtins::{LeakyRelu, Mish, Prelu, Relu};
-    pub use crate::{activation, Activation, ActivationInfo, ParamInfo, Real};
+    pub use crate::builtins::*;
+    pub use crate::catalogue::{Builtin, ParseBuiltinError};
+    pub use crate::dynamic::Dynamic;
+    pub use crate::{activation, Activation, ActivationInfo, ParamError, ParamInfo, Real};
 }
 
 /// Paths the generated code uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::{Activation, ActivationInfo, ParamInfo, Real};
+    pub use crate::params::check_constraint;
+    pub use crate::{Activation, ActivationInfo, ParamError, ParamInfo, Real};
     pub use std::borrow::Cow;
+
+    /// The panic of a generated `new` whose parameters violate a constraint.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub fn invalid_parameters(e: ParamError) -> ! {
+        panic!("{e}")
+    }
 
     /// The panic of `param_derivative` with an index past the parameters.
     #[cold]

@@ -774,11 +774,14 @@ mod tests {
         }
     }
 
+    /// A special-value case: name, function, input, expected output.
+    type Case = (&'static str, fn(f32) -> f32, f32, f32);
+
     #[test]
     fn special_values() {
         let (inf, nan) = (f32::INFINITY, f32::NAN);
         let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
-        let cases: &[(&str, fn(f32) -> f32, f32, f32)] = &[
+        let cases: &[Case] = &[
             ("exp", exp, -inf, 0.0),
             ("exp", exp, inf, inf),
             ("exp", exp, 89.0, inf),

@@ -128,13 +128,21 @@ fn poly(x: f64, c: &[f64]) -> f64 {
     let mut t = [0.0; 16];
     let mut n = c.len().div_ceil(2);
     for (i, t) in t[..n].iter_mut().enumerate() {
-        *t = if 2 * i + 1 < c.len() { fma(c[2 * i + 1], x, c[2 * i]) } else { c[2 * i] };
+        *t = if 2 * i + 1 < c.len() {
+            fma(c[2 * i + 1], x, c[2 * i])
+        } else {
+            c[2 * i]
+        };
     }
     let mut p = x * x;
     while n > 1 {
         let m = n.div_ceil(2);
         for i in 0..m {
-            t[i] = if 2 * i + 1 < n { fma(t[2 * i + 1], p, t[2 * i]) } else { t[2 * i] };
+            t[i] = if 2 * i + 1 < n {
+                fma(t[2 * i + 1], p, t[2 * i])
+            } else {
+                t[2 * i]
+            };
         }
         n = m;
         p *= p;
@@ -778,7 +786,11 @@ mod tests {
             return f64::INFINITY;
         }
         let r = reference.abs();
-        let ulp = if r == f64::MAX { f64::MAX - f64::from_bits(f64::MAX.to_bits() - 1) } else { f64::from_bits(r.to_bits() + 1) - r };
+        let ulp = if r == f64::MAX {
+            f64::MAX - f64::from_bits(f64::MAX.to_bits() - 1)
+        } else {
+            f64::from_bits(r.to_bits() + 1) - r
+        };
         (got - reference).abs() / ulp
     }
 
@@ -797,7 +809,12 @@ mod tests {
     }
 
     /// Checks `f` against `reference` on 2000 points of each range and 2000 random bit patterns.
-    fn sampled(f: fn(f64) -> f64, reference: fn(f64) -> f64, ranges: &[(f64, f64)], tolerance: f64) {
+    fn sampled(
+        f: fn(f64) -> f64,
+        reference: fn(f64) -> f64,
+        ranges: &[(f64, f64)],
+        tolerance: f64,
+    ) {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let mut points = Vec::new();
         for &(lo, hi) in ranges {
@@ -806,7 +823,11 @@ mod tests {
         points.extend((0..2000).map(|_| f64::from_bits(rng.next())));
         for x in points {
             let (got, want) = (f(x), reference(x));
-            assert!(ulps(got, want) <= tolerance, "f({x:e}) = {got:e}, reference {want:e} ({} ulp)", ulps(got, want));
+            assert!(
+                ulps(got, want) <= tolerance,
+                "f({x:e}) = {got:e}, reference {want:e} ({} ulp)",
+                ulps(got, want)
+            );
         }
     }
 
@@ -817,7 +838,11 @@ mod tests {
     macro_rules! assert_same {
         ($got:expr, $want:expr) => {{
             let (got, want): (f64, f64) = ($got, $want);
-            assert!(same(got, want), "{} = {got:e}, want {want:e}", stringify!($got));
+            assert!(
+                same(got, want),
+                "{} = {got:e}, want {want:e}",
+                stringify!($got)
+            );
         }};
     }
 
@@ -964,17 +989,69 @@ mod tests {
 
     #[test]
     fn sampled_against_std() {
-        sampled(exp, f64::exp, &[(-745.0, 710.0), (-1.0, 1.0), (-745.0, -708.0)], 3.0);
-        sampled(expm1, f64::exp_m1, &[(-40.0, 710.0), (-1.0, 1.0), (-1e-5, 1e-5)], 3.0);
-        sampled(ln, f64::ln, &[(0.5, 2.0), (0.0, 1e-300), (0.0, 1e-310)], 3.0);
-        sampled(log1p, f64::ln_1p, &[(-1.0, 1.0), (-1e-5, 1e-5), (-1.0, 1e10)], 3.0);
-        sampled(tanh, f64::tanh, &[(-1.0, 1.0), (-20.0, 20.0), (-1e-5, 1e-5)], 3.0);
-        let sigmoid_ref = |x: f64| if x >= 0.0 { 1.0 / (1.0 + (-x).exp()) } else { x.exp() / (1.0 + x.exp()) };
-        sampled(sigmoid, sigmoid_ref, &[(-40.0, 40.0), (-745.0, -700.0), (-3.0, 3.0)], 3.0);
-        let softplus_ref = |x: f64| if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() };
-        sampled(softplus, softplus_ref, &[(-40.0, 40.0), (-745.0, -700.0), (-3.0, 3.0)], 3.0);
+        sampled(
+            exp,
+            f64::exp,
+            &[(-745.0, 710.0), (-1.0, 1.0), (-745.0, -708.0)],
+            3.0,
+        );
+        sampled(
+            expm1,
+            f64::exp_m1,
+            &[(-40.0, 710.0), (-1.0, 1.0), (-1e-5, 1e-5)],
+            3.0,
+        );
+        sampled(
+            ln,
+            f64::ln,
+            &[(0.5, 2.0), (0.0, 1e-300), (0.0, 1e-310)],
+            3.0,
+        );
+        sampled(
+            log1p,
+            f64::ln_1p,
+            &[(-1.0, 1.0), (-1e-5, 1e-5), (-1.0, 1e10)],
+            3.0,
+        );
+        sampled(
+            tanh,
+            f64::tanh,
+            &[(-1.0, 1.0), (-20.0, 20.0), (-1e-5, 1e-5)],
+            3.0,
+        );
+        let sigmoid_ref = |x: f64| {
+            if x >= 0.0 {
+                1.0 / (1.0 + (-x).exp())
+            } else {
+                x.exp() / (1.0 + x.exp())
+            }
+        };
+        sampled(
+            sigmoid,
+            sigmoid_ref,
+            &[(-40.0, 40.0), (-745.0, -700.0), (-3.0, 3.0)],
+            3.0,
+        );
+        let softplus_ref = |x: f64| {
+            if x > 0.0 {
+                x + (-x).exp().ln_1p()
+            } else {
+                x.exp().ln_1p()
+            }
+        };
+        sampled(
+            softplus,
+            softplus_ref,
+            &[(-40.0, 40.0), (-745.0, -700.0), (-3.0, 3.0)],
+            3.0,
+        );
         sampled(erf, libm::erf, &[(-6.0, 6.0), (-1.0, 1.0)], 5.0);
-        sampled(erfc, libm::erfc, &[(-6.0, 27.3), (0.0, 1.0), (0.4, 0.6)], 5.0);
+        sampled(
+            erfc,
+            libm::erfc,
+            &[(-6.0, 27.3), (0.0, 1.0), (0.4, 0.6)],
+            5.0,
+        );
         // Arbitrary bit patterns are mostly beyond 2^20, where sin and cos are approximate.
         fn bounded(x: f64) -> f64 {
             if x.abs() <= TRIG_MAX {
@@ -983,8 +1060,18 @@ mod tests {
                 0.5
             }
         }
-        sampled(|x| sin(bounded(x)), |x| bounded(x).sin(), &[(-TRIG_MAX, TRIG_MAX), (-10.0, 10.0)], 5.0);
-        sampled(|x| cos(bounded(x)), |x| bounded(x).cos(), &[(-TRIG_MAX, TRIG_MAX), (-10.0, 10.0)], 5.0);
+        sampled(
+            |x| sin(bounded(x)),
+            |x| bounded(x).sin(),
+            &[(-TRIG_MAX, TRIG_MAX), (-10.0, 10.0)],
+            5.0,
+        );
+        sampled(
+            |x| cos(bounded(x)),
+            |x| bounded(x).cos(),
+            &[(-TRIG_MAX, TRIG_MAX), (-10.0, 10.0)],
+            5.0,
+        );
     }
 
     #[test]
@@ -997,19 +1084,28 @@ mod tests {
                     (x, rng.uniform(-700.0, 700.0) / x.ln())
                 }
                 1 => (rng.uniform(0.5, 2.0), rng.uniform(-1000.0, 1000.0)),
-                _ => (rng.uniform(-10.0, 10.0), (rng.uniform(-300.0, 300.0)).round()),
+                _ => (
+                    rng.uniform(-10.0, 10.0),
+                    (rng.uniform(-300.0, 300.0)).round(),
+                ),
             };
             if !x.is_finite() || !y.is_finite() {
                 continue;
             }
             let (got, want) = (pow(x, y), x.powf(y));
-            assert!(ulps(got, want) <= 5.0, "pow({x:e}, {y:e}) = {got:e}, reference {want:e}");
+            assert!(
+                ulps(got, want) <= 5.0,
+                "pow({x:e}, {y:e}) = {got:e}, reference {want:e}"
+            );
         }
         for n in [-64, -17, -8, -3, -2, -1, 0, 1, 2, 3, 4, 5, 8, 16, 17, 64] {
             for _ in 0..200 {
                 let x = rng.uniform(-3.0, 3.0);
                 let (got, want) = (powi(x, n), x.powf(n as f64));
-                assert!(ulps(got, want) <= 3.0, "powi({x:e}, {n}) = {got:e}, reference {want:e}");
+                assert!(
+                    ulps(got, want) <= 3.0,
+                    "powi({x:e}, {n}) = {got:e}, reference {want:e}"
+                );
             }
         }
     }

@@ -1,0 +1,169 @@
+//! Checks on a definition as a whole, once its formula lowered cleanly: that the
+//! formula uses its input and each `learn` parameter, and that every number in it,
+//! and every default, fits `f32`.
+//!
+//! - An activation that does not depend on its input is a constant: an error.
+//! - A `learn` parameter the formula does not use would train nothing: its gradient
+//!   is always 0. That is an error, unless the definition says
+//!   `#[actdiff(allow_unused_learn)]` (see [`crate::attr`]), for a parameter kept for
+//!   a signature's sake. "Uses" means after simplification: a parameter in a branch
+//!   that can never be taken is unused.
+//! - A fixed (not `learn`) parameter the formula does not use is accepted: it is
+//!   harmless to a training loop, and a fixed knob kept for a signature's sake (as
+//!   PyTorch's `inplace`) is common. It deserves a warning, which a proc macro on
+//!   stable Rust cannot emit.
+//! - Every definition compiles for `f32` as well as `f64`, so a number that would be
+//!   infinite in `f32` (`1e39`, past `f32::MAX`) or would round to 0 (`1e-50`, below
+//!   the smallest subnormal) changes the formula in `f32` code: an error, reported
+//!   with the formula's other errors. Numbers folded from literals (`1e20 * 1e20`)
+//!   are checked too, at their operator.
+//!   Subnormal numbers (`1e-40`) are accepted: `f32` keeps them, with less precision.
+
+use crate::attr::{Options, ALLOW_UNUSED_LEARN};
+use crate::graph::{Graph, Node, NodeId};
+use crate::print::format_number;
+use crate::syntax::Header;
+
+/// What is wrong with `v` as an `f32`, if anything.
+fn f32_problem(v: f64) -> Option<&'static str> {
+    let single = v as f32;
+    if single.is_infinite() {
+        Some("is out of range for f32 (its largest value is about 3.4e38)")
+    } else if single == 0.0 && v != 0.0 {
+        Some("rounds to 0 in f32 (its smallest positive value is about 1.4e-45)")
+    } else {
+        None
+    }
+}
+
+/// The error for a number of the formula that does not fit `f32`, if it does not;
+/// [`crate::lower`] checks each literal with it, [`formula`] each folded constant.
+pub(crate) fn number_in_f32(v: f64, span: proc_macro2::Span) -> Option<syn::Error> {
+    f32_problem(v).map(|problem| {
+        syn::Error::new(
+            span,
+            format!(
+                "number {} {problem}\nhelp: the definition compiles for f32 as well as f64",
+                format_number(v)
+            ),
+        )
+    })
+}
+
+/// Checks the parameters' defaults: a definition compiles for `f32` too.
+pub fn defaults(header: &Header, errors: &mut Vec<syn::Error>) {
+    for p in &header.params {
+        // A NaN default was reported already, as malformed.
+        if let Some(problem) = f32_problem(p.default).filter(|_| p.default.is_finite()) {
+            errors.push(syn::Error::new(
+                p.default_span,
+                format!(
+                    "default of `{}` {problem}\nhelp: the definition compiles for f32 as well as f64",
+                    p.name
+                ),
+            ));
+        }
+    }
+}
+
+/// Checks a lowered formula: its input and `learn` parameters are used, its numbers
+/// fit `f32`.
+pub fn formula(
+    header: &Header,
+    options: Options,
+    g: &Graph,
+    root: NodeId,
+    errors: &mut Vec<syn::Error>,
+) {
+    let reached = g.reachable(&[root]);
+    let uses = |var: Node| reached.iter().any(|&id| g.node(id) == var);
+    if !uses(Node::Input) {
+        let x = &header.input;
+        errors.push(syn::Error::new(
+            x.span(),
+            format!(
+                "`{}` does not depend on its input `{x}`\nhelp: an activation is a function of its input: use `{x}` in the formula",
+                header.name
+            ),
+        ));
+    }
+    for (i, p) in header.params.iter().enumerate() {
+        if p.learn.is_none() || options.allow_unused_learn || uses(Node::Param(i as u16)) {
+            continue;
+        }
+        errors.push(syn::Error::new(
+            p.name.span(),
+            format!(
+                "`learn` parameter `{}` is not used by the formula: its gradient would always be 0\nhelp: use it, remove it, or keep it with `#[actdiff({ALLOW_UNUSED_LEARN})]` on the definition",
+                p.name
+            ),
+        ));
+    }
+    // Literals were checked as they were lowered; what remains is folded constants.
+    for &id in &reached {
+        if let Node::Const(bits) = g.node(id) {
+            errors.extend(number_in_f32(f64::from_bits(bits), g.span(id)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile_str;
+
+    fn first_error(src: &str) -> (String, String) {
+        let err = compile_str(src).expect_err("an error");
+        let d = &err.items[0];
+        (d.message.clone(), src[d.range.clone()].to_string())
+    }
+
+    #[test]
+    fn an_input_the_formula_ignores_is_an_error() {
+        let (m, at) = first_error("Const(x; a = 2) = a * 3;");
+        assert_eq!(m, "`Const` does not depend on its input `x`");
+        assert_eq!(at, "x");
+        // A choice whose sides are equal is no dependence either.
+        assert!(compile_str("C(x) = if x > 0 { 1 } else { 1 };").is_err());
+        // A step function depends on its input through the condition.
+        assert!(compile_str("S(x) = if x > 0 { 1 } else { 0 };").is_ok());
+    }
+
+    #[test]
+    fn unused_learn_parameters_are_errors_unless_allowed() {
+        let (m, at) = first_error("P(x; learn alpha = 0.25) = max(0, x);");
+        assert!(
+            m.starts_with("`learn` parameter `alpha` is not used"),
+            "{m}"
+        );
+        assert_eq!(at, "alpha");
+        assert!(compile_str(
+            "#[actdiff(allow_unused_learn)] P(x; learn alpha = 0.25) = max(0, x);"
+        )
+        .is_ok());
+        // A fixed parameter may be unused.
+        assert!(compile_str("L(x; slope = 0.1, inplace = 0) = slope * x;").is_ok());
+    }
+
+    #[test]
+    fn numbers_must_fit_f32() {
+        let (m, at) = first_error("Big(x) = 1e39 * x;");
+        assert!(m.starts_with("number 1e39 is out of range for f32"), "{m}");
+        assert_eq!(at, "1e39");
+        let (m, at) = first_error("Tiny(x) = x + 1e-50;");
+        assert!(m.starts_with("number 1e-50 rounds to 0 in f32"), "{m}");
+        assert_eq!(at, "1e-50");
+        let (m, at) = first_error("Folded(x) = 1e20 * 1e20 * x;");
+        assert!(m.starts_with("number 1e40 is out of range"), "{m}");
+        assert_eq!(at, "*");
+        let (m, at) = first_error("D(x; a = 1e39) = a * x;");
+        assert!(
+            m.starts_with("default of `a` is out of range for f32"),
+            "{m}"
+        );
+        assert_eq!(at, "1e39");
+        assert!(compile_str("Sub(x) = x + 1e-40; Max(x) = 3.4e38 * x;").is_ok());
+        // Reported with the formula's other errors.
+        let err = compile_str("Both(x) = 1e39 * tahn(x);").expect_err("two errors");
+        assert_eq!(err.items.len(), 2, "{err}");
+    }
+}

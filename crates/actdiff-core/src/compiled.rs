@@ -1,0 +1,604 @@
+//! Compile for run time: turns a [`Definition`] into flat register-machine programs,
+//! which `actdiff::Dynamic` runs over blocks of elements with the runtime's math.
+//!
+//! A program is the code [`crate::emit`] writes, as data: the same schedule (one
+//! instruction per node reachable from the results, children first), the same fused
+//! calls (`tanh(softplus(u))` is `tanh_softplus(u)`), the same NaN guards
+//! ([`crate::nan`]) and, for each precision, the polynomial windows near roots
+//! fitted for it ([`crate::refine`]). An evaluator that applies each instruction with the
+//! runtime's `Real` therefore gives the generated code's results, bit for bit.
+//!
+//! Registers hold numbers. Conditions are numbers too, 1 for true and 0 for false,
+//! and `if` is a blend of both sides, computed before the choice, as in generated
+//! code. Register 0 holds the input; constants and parameters have registers of
+//! their own, filled once before the first block ([`Program::loads`]); every other
+//! register is reused once the last instruction reading its value has run, so the
+//! register file stays small enough for a block evaluator to keep it in L1. An
+//! instruction never writes a register it reads, so an evaluator can borrow its
+//! destination and its operands at once.
+
+use crate::graph::{CmpOp, Func, Node, NodeId};
+pub use crate::refine::Precision;
+use crate::refine::RootWindow;
+use crate::Definition;
+use std::collections::HashMap;
+
+/// A register of the machine.
+pub type Reg = u32;
+
+/// A one-argument function of the runtime's `Real`: the language's functions and
+/// the fused forms generated code uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Math {
+    /// A function of the language, `exp(u)`, `tanh(u)`, ...
+    Func(Func),
+    /// `tanh(softplus(u))` with a single exponential.
+    TanhSoftplus,
+    /// `sech2(softplus(u))` with a single exponential.
+    Sech2Softplus,
+}
+
+/// What an instruction computes from its operand registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// `-a`
+    Neg(Reg),
+    /// `a + b`
+    Add(Reg, Reg),
+    /// `a - b`
+    Sub(Reg, Reg),
+    /// `a * b`
+    Mul(Reg, Reg),
+    /// `a / b`
+    Div(Reg, Reg),
+    /// `f(a)`
+    Call(Math, Reg),
+    /// `max(a, b)`, NaN if either is NaN.
+    Max(Reg, Reg),
+    /// `min(a, b)`, NaN if either is NaN.
+    Min(Reg, Reg),
+    /// `pow(a, b)`
+    Pow(Reg, Reg),
+    /// `powi(a, n)`
+    Powi(Reg, i32),
+    /// `a < b` (and the other comparisons): 1 or 0.
+    Cmp(CmpOp, Reg, Reg),
+    /// `c && d` on conditions: 1 or 0.
+    And(Reg, Reg),
+    /// `c || d` on conditions: 1 or 0.
+    Or(Reg, Reg),
+    /// `if c { a } else { b }`: `a` where the condition `c` is not 0.
+    Select(Reg, Reg, Reg),
+    /// `a`, or `v` where `v` is NaN: the guard that makes a NaN input or parameter
+    /// reach a result that a comparison would hide (`Real::propagate_nan`).
+    PropagateNan(Reg, Reg),
+}
+
+impl Op {
+    /// The registers the instruction reads.
+    pub fn operands(&self) -> Vec<Reg> {
+        match *self {
+            Op::Neg(a) | Op::Call(_, a) | Op::Powi(a, _) => vec![a],
+            Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Div(a, b)
+            | Op::Max(a, b)
+            | Op::Min(a, b)
+            | Op::Pow(a, b)
+            | Op::Cmp(_, a, b)
+            | Op::And(a, b)
+            | Op::Or(a, b)
+            | Op::PropagateNan(a, b) => vec![a, b],
+            Op::Select(c, a, b) => vec![c, a, b],
+        }
+    }
+
+    fn map(self, r: impl Fn(Reg) -> Reg) -> Op {
+        match self {
+            Op::Neg(a) => Op::Neg(r(a)),
+            Op::Add(a, b) => Op::Add(r(a), r(b)),
+            Op::Sub(a, b) => Op::Sub(r(a), r(b)),
+            Op::Mul(a, b) => Op::Mul(r(a), r(b)),
+            Op::Div(a, b) => Op::Div(r(a), r(b)),
+            Op::Call(f, a) => Op::Call(f, r(a)),
+            Op::Max(a, b) => Op::Max(r(a), r(b)),
+            Op::Min(a, b) => Op::Min(r(a), r(b)),
+            Op::Pow(a, b) => Op::Pow(r(a), r(b)),
+            Op::Powi(a, n) => Op::Powi(r(a), n),
+            Op::Cmp(op, a, b) => Op::Cmp(op, r(a), r(b)),
+            Op::And(a, b) => Op::And(r(a), r(b)),
+            Op::Or(a, b) => Op::Or(r(a), r(b)),
+            Op::Select(c, a, b) => Op::Select(r(c), r(a), r(b)),
+            Op::PropagateNan(a, v) => Op::PropagateNan(r(a), r(v)),
+        }
+    }
+}
+
+/// One instruction: `dst = op`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Instr {
+    /// The register written, never one of the operands.
+    pub dst: Reg,
+    /// What is computed.
+    pub op: Op,
+}
+
+/// The value a preloaded register holds for the whole evaluation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Load {
+    /// A constant of the formula, converted to the evaluation's type.
+    Const(f64),
+    /// The parameter at this index, as currently set.
+    Param(u16),
+}
+
+/// A straight-line program computing some results of a definition from its input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    loads: Vec<(Reg, Load)>,
+    code: Vec<Instr>,
+    outputs: Vec<Reg>,
+    registers: usize,
+}
+
+/// The register that holds the input.
+pub const INPUT: Reg = 0;
+
+impl Program {
+    /// The registers to fill before the first instruction, and with what. Register
+    /// [`INPUT`] is not among them: it holds the input.
+    pub fn loads(&self) -> &[(Reg, Load)] {
+        &self.loads
+    }
+
+    /// The instructions, in order.
+    pub fn code(&self) -> &[Instr] {
+        &self.code
+    }
+
+    /// The registers holding the results after the last instruction, in the order of
+    /// the roots the program was built for.
+    pub fn outputs(&self) -> &[Reg] {
+        &self.outputs
+    }
+
+    /// How many registers the program uses; every register index is below.
+    pub fn registers(&self) -> usize {
+        self.registers
+    }
+
+    /// Builds the program computing `roots` of `def` for one precision, each result
+    /// refined and guarded as generated code is.
+    pub fn new(def: &Definition, roots: &[NodeId], precision: Precision) -> Program {
+        let mut b = Builder::default();
+        let values = b.schedule(def, roots);
+        let outputs = roots
+            .iter()
+            .map(|&r| b.result(def, r, values[r.0 as usize], precision))
+            .collect();
+        b.allocate(outputs)
+    }
+}
+
+/// Every program of a definition, for one precision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Programs {
+    /// `f(x)`
+    pub forward: Program,
+    /// `f'(x)`
+    pub derivative: Program,
+    /// `(f(x), f'(x))`, sharing their common work.
+    pub forward_and_derivative: Program,
+    /// `f''(x)`
+    pub second_derivative: Program,
+    /// `∂f/∂p` for each parameter, in declaration order.
+    pub param_derivatives: Vec<Program>,
+}
+
+impl Programs {
+    /// Builds every program of `def` for `precision`.
+    pub fn new(def: &Definition, precision: Precision) -> Programs {
+        let one = |root: NodeId| Program::new(def, &[root], precision);
+        Programs {
+            forward: one(def.forward),
+            derivative: one(def.derivative),
+            forward_and_derivative: Program::new(def, &[def.forward, def.derivative], precision),
+            second_derivative: one(def.second_derivative),
+            param_derivatives: def.param_derivatives.iter().map(|&d| one(d)).collect(),
+        }
+    }
+}
+
+/// A value of the program before register allocation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Value {
+    Input,
+    Load(Load),
+    /// An instruction whose operands are value indices.
+    Op(Op),
+}
+
+/// Builds a program in single-assignment form (one value per instruction, operands
+/// naming values), then allocates registers.
+#[derive(Default)]
+struct Builder {
+    values: Vec<Value>,
+    consts: HashMap<u64, Reg>,
+    params: HashMap<u16, Reg>,
+    input: Option<Reg>,
+}
+
+impl Builder {
+    fn push(&mut self, v: Value) -> Reg {
+        self.values.push(v);
+        (self.values.len() - 1) as Reg
+    }
+
+    fn input(&mut self) -> Reg {
+        match self.input {
+            Some(r) => r,
+            None => {
+                let r = self.push(Value::Input);
+                self.input = Some(r);
+                r
+            }
+        }
+    }
+
+    fn constant(&mut self, v: f64) -> Reg {
+        if let Some(&r) = self.consts.get(&v.to_bits()) {
+            return r;
+        }
+        let r = self.push(Value::Load(Load::Const(v)));
+        self.consts.insert(v.to_bits(), r);
+        r
+    }
+
+    fn param(&mut self, i: u16) -> Reg {
+        if let Some(&r) = self.params.get(&i) {
+            return r;
+        }
+        let r = self.push(Value::Load(Load::Param(i)));
+        self.params.insert(i, r);
+        r
+    }
+
+    fn op(&mut self, op: Op) -> Reg {
+        self.push(Value::Op(op))
+    }
+
+    /// One value per node reachable from `roots`, indexed by node id (unreached nodes
+    /// map to the input, which nothing reads through them).
+    fn schedule(&mut self, def: &Definition, roots: &[NodeId]) -> Vec<Reg> {
+        let g = &def.graph;
+        let x = self.input();
+        let mut at = vec![x; g.len()];
+        for id in g.reachable(roots) {
+            let v = |n: NodeId| at[n.0 as usize];
+            let value = match g.node(id) {
+                Node::Const(bits) => self.constant(f64::from_bits(bits)),
+                Node::Input => x,
+                Node::Param(i) => self.param(i),
+                Node::Bool(b) => self.constant(if b { 1.0 } else { 0.0 }),
+                Node::Neg(a) => self.op(Op::Neg(v(a))),
+                Node::Add(a, b) => self.op(Op::Add(v(a), v(b))),
+                Node::Sub(a, b) => self.op(Op::Sub(v(a), v(b))),
+                Node::Mul(a, b) => self.op(Op::Mul(v(a), v(b))),
+                Node::Div(a, b) => self.op(Op::Div(v(a), v(b))),
+                Node::Call(f, a) => {
+                    // The fused forms of the emitter; the softplus itself is then often
+                    // unused, and dropped with the other dead values.
+                    let (math, arg) = match (f, g.node(a)) {
+                        (Func::Tanh, Node::Call(Func::Softplus, u)) => (Math::TanhSoftplus, u),
+                        (Func::Sech2, Node::Call(Func::Softplus, u)) => (Math::Sech2Softplus, u),
+                        _ => (Math::Func(f), a),
+                    };
+                    self.op(Op::Call(math, v(arg)))
+                }
+                Node::Max(a, b) => self.op(Op::Max(v(a), v(b))),
+                Node::Min(a, b) => self.op(Op::Min(v(a), v(b))),
+                Node::Pow(a, b) => self.op(Op::Pow(v(a), v(b))),
+                Node::Powi(a, n) => self.op(Op::Powi(v(a), n)),
+                Node::Cmp(op, a, b) => self.op(Op::Cmp(op, v(a), v(b))),
+                Node::And(a, b) => self.op(Op::And(v(a), v(b))),
+                Node::Or(a, b) => self.op(Op::Or(v(a), v(b))),
+                Node::Select(c, a, b) => self.op(Op::Select(v(c), v(a), v(b))),
+            };
+            at[id.0 as usize] = value;
+        }
+        at
+    }
+
+    /// The value of one result: refined by its windows in `f32`, then guarded for each
+    /// variable whose NaN it does not carry, in the emitter's order.
+    fn result(&mut self, def: &Definition, root: NodeId, value: Reg, precision: Precision) -> Reg {
+        let mut value = value;
+        let windows = def.windows.iter().filter(|(r, _)| *r == root);
+        // The emitter selects each window in its precision only; in the other, the
+        // selection is constant and compiled away.
+        for w in windows.flat_map(|(_, ws)| ws) {
+            if w.precision == precision {
+                value = self.window(w, value);
+            }
+        }
+        let vars = std::iter::once(Node::Input)
+            .chain((0..def.header.params.len() as u16).map(Node::Param));
+        for var in vars {
+            if crate::nan::carries_nan(&def.graph, root, var) {
+                continue;
+            }
+            let guard = match var {
+                Node::Param(i) => self.param(i),
+                _ => self.input(),
+            };
+            value = self.op(Op::PropagateNan(value, guard));
+        }
+        value
+    }
+
+    /// A root window's polynomial, selected over `general` inside the window: the
+    /// operations of `emit_window`, in its order, so that the results are the same.
+    fn window(&mut self, w: &RootWindow, general: Reg) -> Reg {
+        let x = self.input();
+        let c = |b: &mut Builder, v: f64| b.constant(v);
+        let (hi, lo) = (c(self, w.center_hi), c(self, w.center_lo));
+        let shifted = self.op(Op::Sub(x, hi));
+        let d = self.op(Op::Sub(shifted, lo));
+        let mid = c(self, w.mid);
+        let centred = self.op(Op::Sub(d, mid));
+        let inv_half = c(self, w.inv_half);
+        let t = self.op(Op::Mul(centred, inv_half));
+        let two_t = self.op(Op::Add(t, t));
+        // Clenshaw: b_j = c_j + 2t·b_{j+1} - b_{j+2}. A missing b_{j+2} is 0, and
+        // `u - 0` is `u` for every float, so that subtraction is left out.
+        let n = w.coeffs.len();
+        let mut b: Vec<Reg> = vec![0; n];
+        b[n - 1] = c(self, w.coeffs[n - 1]);
+        let step = |s: &mut Builder, cj: f64, factor: Reg, b1: Reg, b2: Option<Reg>| {
+            let cj = c(s, cj);
+            let product = s.op(Op::Mul(factor, b1));
+            let sum = s.op(Op::Add(cj, product));
+            match b2 {
+                Some(b2) => s.op(Op::Sub(sum, b2)),
+                None => sum,
+            }
+        };
+        for j in (1..n - 1).rev() {
+            b[j] = step(self, w.coeffs[j], two_t, b[j + 1], b.get(j + 2).copied());
+        }
+        let q = step(
+            self,
+            w.coeffs[0],
+            t,
+            b[1],
+            if n > 2 { Some(b[2]) } else { None },
+        );
+        let (low, high) = (c(self, w.low), c(self, w.high));
+        let above = self.op(Op::Cmp(CmpOp::Gt, d, low));
+        let below = self.op(Op::Cmp(CmpOp::Lt, d, high));
+        let inside = self.op(Op::And(above, below));
+        let polynomial = self.op(Op::Mul(d, q));
+        self.op(Op::Select(inside, polynomial, general))
+    }
+
+    /// Drops the values no output needs, and gives the rest registers: the input
+    /// register 0, then the loads, then instruction results, reusing a register once
+    /// its value is dead. A result never shares a register with its operands.
+    fn allocate(self, outputs: Vec<Reg>) -> Program {
+        let n = self.values.len();
+        let mut live = vec![false; n];
+        for &o in &outputs {
+            live[o as usize] = true;
+        }
+        for i in (0..n).rev() {
+            if let (true, Value::Op(op)) = (live[i], self.values[i]) {
+                for a in op.operands() {
+                    live[a as usize] = true;
+                }
+            }
+        }
+        // The last instruction reading each value; outputs live to the end.
+        let mut last_use = vec![0usize; n];
+        for (i, v) in self.values.iter().enumerate() {
+            if let (true, Value::Op(op)) = (live[i], v) {
+                for a in op.operands() {
+                    last_use[a as usize] = i;
+                }
+            }
+        }
+        for &o in &outputs {
+            last_use[o as usize] = usize::MAX;
+        }
+        let mut reg: Vec<Reg> = vec![INPUT; n];
+        let mut loads = Vec::new();
+        let mut registers: Reg = 1;
+        for (i, v) in self.values.iter().enumerate() {
+            if let (true, Value::Load(load)) = (live[i], v) {
+                reg[i] = registers;
+                loads.push((registers, *load));
+                registers += 1;
+            }
+        }
+        let mut free: Vec<Reg> = Vec::new();
+        let mut code = Vec::new();
+        for (i, v) in self.values.iter().enumerate() {
+            let (true, Value::Op(op)) = (live[i], v) else {
+                continue;
+            };
+            let dst = free.pop().unwrap_or_else(|| {
+                registers += 1;
+                registers - 1
+            });
+            reg[i] = dst;
+            code.push(Instr {
+                dst,
+                op: op.map(|a| reg[a as usize]),
+            });
+            for a in op.operands() {
+                let dead = last_use[a as usize] == i;
+                if dead
+                    && matches!(self.values[a as usize], Value::Op(_))
+                    && !free.contains(&reg[a as usize])
+                {
+                    free.push(reg[a as usize]);
+                }
+            }
+        }
+        Program {
+            loads,
+            code,
+            outputs: outputs.iter().map(|&o| reg[o as usize]).collect(),
+            registers: registers as usize,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile_str;
+    use crate::eval::{eval, eval_func, max_nan, min_nan};
+
+    /// Runs a program in `f64` with the interpreter's math, one element, checking
+    /// that no instruction reads a register it writes.
+    fn run(p: &Program, x: f64, params: &[f64]) -> Vec<f64> {
+        let mut r = vec![f64::NAN; p.registers()];
+        r[INPUT as usize] = x;
+        for &(reg, load) in p.loads() {
+            r[reg as usize] = match load {
+                Load::Const(v) => v,
+                Load::Param(i) => params[i as usize],
+            };
+        }
+        let truth = |b: bool| if b { 1.0 } else { 0.0 };
+        for i in p.code() {
+            assert!(!i.op.operands().contains(&i.dst), "{i:?}");
+            let a = |k: usize| r[i.op.operands()[k] as usize];
+            r[i.dst as usize] = match i.op {
+                Op::Neg(_) => -a(0),
+                Op::Add(..) => a(0) + a(1),
+                Op::Sub(..) => a(0) - a(1),
+                Op::Mul(..) => a(0) * a(1),
+                Op::Div(..) => a(0) / a(1),
+                Op::Call(Math::Func(f), _) => eval_func(f, a(0)),
+                Op::Call(Math::TanhSoftplus, _) => eval_func(Func::Softplus, a(0)).tanh(),
+                Op::Call(Math::Sech2Softplus, _) => {
+                    eval_func(Func::Sech2, eval_func(Func::Softplus, a(0)))
+                }
+                Op::Max(..) => max_nan(a(0), a(1)),
+                Op::Min(..) => min_nan(a(0), a(1)),
+                Op::Pow(..) => a(0).powf(a(1)),
+                Op::Powi(_, n) => a(0).powi(n),
+                Op::Cmp(op, ..) => truth(op.apply(a(0), a(1))),
+                Op::And(..) => truth(a(0) != 0.0 && a(1) != 0.0),
+                Op::Or(..) => truth(a(0) != 0.0 || a(1) != 0.0),
+                Op::Select(..) => {
+                    if a(0) != 0.0 {
+                        a(1)
+                    } else {
+                        a(2)
+                    }
+                }
+                Op::PropagateNan(..) => {
+                    if a(1).is_nan() {
+                        a(1)
+                    } else {
+                        a(0)
+                    }
+                }
+            };
+        }
+        p.outputs().iter().map(|&o| r[o as usize]).collect()
+    }
+
+    const SOURCES: &str = "
+        Relu(x) = max(0, x);
+        Leaky(x; s = 0.01) = if x > 0 { x } else { s * x };
+        Prelu(x; learn a = 0.25) = if x > 0 { x } else { a * x };
+        Mish(x) = x * tanh(softplus(x));
+        Gelu(x) = 0.5 * x * (1 + erf(x / sqrt(2)));
+        Elu(x; alpha = 1) = if x > 0 { x } else { alpha * expm1(x) };
+        Mix(x; a = 0.5, b = 2) = { let t = tanh(a * x); if x > b || x < -b { t * t } else { pow(abs(x) + 1, a) - powi(t, 3) } };
+    ";
+
+    #[test]
+    fn programs_compute_what_the_interpreter_does() {
+        for def in compile_str(SOURCES).expect("compiles") {
+            let params = def.default_params();
+            let p = Programs::new(&def, Precision::Double);
+            let cases = [
+                (&p.forward, vec![def.forward]),
+                (&p.derivative, vec![def.derivative]),
+                (&p.second_derivative, vec![def.second_derivative]),
+                (&p.forward_and_derivative, vec![def.forward, def.derivative]),
+            ];
+            let with_params = p
+                .param_derivatives
+                .iter()
+                .zip(&def.param_derivatives)
+                .map(|(p, &d)| (p, vec![d]));
+            for (program, roots) in cases.into_iter().chain(with_params) {
+                for x in [-3.0, -1.0, -0.25, 0.0, 0.5, 1.5, 2.5, 7.0] {
+                    let got = run(program, x, &params);
+                    for (g, &root) in got.iter().zip(&roots) {
+                        let want = eval(&def.graph, root, x, &params);
+                        let close = (g - want).abs() <= 1e-12 * want.abs().max(1.0);
+                        assert!(close, "{}: {g} vs {want} at {x}", def.header.name);
+                    }
+                }
+                // NaN in, NaN out: the guards are there.
+                assert!(run(program, f64::NAN, &params).iter().all(|v| v.is_nan()));
+            }
+        }
+    }
+
+    #[test]
+    fn fused_calls_drop_the_unused_softplus_and_registers_are_reused() {
+        let defs = compile_str("Mish(x) = x * tanh(softplus(x));").expect("compiles");
+        let p = Program::new(&defs[0], &[defs[0].forward], Precision::Double);
+        let ops: Vec<Op> = p.code().iter().map(|i| i.op).collect();
+        assert_eq!(
+            ops,
+            [Op::Call(Math::TanhSoftplus, INPUT), Op::Mul(INPUT, 1)],
+            "{p:?}"
+        );
+        let d = Program::new(&defs[0], &[defs[0].second_derivative], Precision::Double);
+        assert!(d.registers() < d.code().len(), "{d:?}");
+    }
+
+    #[test]
+    fn programs_carry_the_root_windows_of_their_precision() {
+        let defs = compile_str("Mish(x) = x * tanh(softplus(x));").expect("compiles");
+        let d = &defs[0];
+        let single = Program::new(d, &[d.derivative], Precision::Single);
+        let count = |p: Precision| {
+            d.windows
+                .iter()
+                .flat_map(|(_, ws)| ws)
+                .filter(|w| w.precision == p)
+                .count()
+        };
+        assert!(count(Precision::Single) > 0);
+        let plain = compile_str("M(x; a = 1) = x * tanh(softplus(a * x));").expect("compiles");
+        let p = &plain[0];
+        assert!(p.windows.is_empty(), "parameters move roots: no windows");
+        let unrefined = Program::new(p, &[p.derivative], Precision::Single);
+        assert!(single.code().len() > unrefined.code().len() + 10);
+        // Inside the window, the polynomial stands in for the formula.
+        let x0 = -1.192_431_214_515_495;
+        let got = run(&single, x0 + 0.01, &[])[0];
+        let want = eval(&d.graph, d.derivative, x0 + 0.01, &[]);
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    }
+
+    #[test]
+    fn constant_results_need_no_code() {
+        let defs = compile_str("Relu(x) = max(0, x);").expect("compiles");
+        let d = &defs[0];
+        let p = Program::new(d, &[d.second_derivative], Precision::Double);
+        // f'' = 0, guarded so that NaN stays NaN.
+        assert_eq!(run(&p, 2.0, &[]), [0.0]);
+        assert!(run(&p, f64::NAN, &[])[0].is_nan());
+    }
+}

@@ -1,0 +1,870 @@
+//! Run-time definitions: an activation compiled from text while the program runs,
+//! for configuration files, notebooks and tools.
+//!
+//! ```
+//! use actdiff::{Activation, Dynamic};
+//!
+//! let swish = Dynamic::parse("Swish(x; learn beta = 1) = x * sigmoid(beta * x);")?;
+//! let swish = swish.with_params(&[1.5])?;
+//! assert!((swish.forward(2.0f32) - 2.0 / (1.0 + (-3.0f32).exp())).abs() < 1e-6);
+//! let mut dy = [0.0f64; 3];
+//! swish.backward_slice(&[-1.0, 0.0, 1.0], &[1.0; 3], &mut dy);
+//! assert_eq!(dy[1], 0.5);
+//! assert_eq!(swish.info().formula, "x * sigmoid(beta * x)");
+//! assert_eq!(swish.info().params[0].name, "beta");
+//!
+//! // Errors point into the text, as the compiler's do.
+//! let e = Dynamic::parse("Bad(x) = tahn(x);").unwrap_err();
+//! assert_eq!(e.items[0].message, "unknown function `tahn`");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The engine that expands `activation!` compiles the definition, and
+//! [`actdiff_core::compiled`] turns each generated function into a flat
+//! register-machine program: the same operations as the macro's code, so that a
+//! `Dynamic` gives the same results, bit for bit, as the type `activation!` would
+//! generate from the same text. Slice methods run each instruction over a block of
+//! [`BLOCK`] elements (the registers hold blocks), so that the inner loops are plain
+//! loops over arrays with the runtime's branch-free math, which the compiler
+//! vectorizes; the cost of dispatching an instruction is paid once per block. The
+//! scalar methods run the same programs for one element, which is slower than
+//! generated code: use the slice methods for throughput.
+
+use crate::dispatch::vectorized;
+use crate::kernels::same_len;
+use crate::{Activation, ActivationInfo, ParamInfo, Real};
+use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
+use actdiff_core::graph::{CmpOp, Func};
+use actdiff_core::print::to_dsl;
+use actdiff_core::{compile_str, Definition, Diagnostic, Diagnostics};
+use std::borrow::Cow;
+use std::fmt;
+
+/// Elements per block of the slice methods: registers of this many elements stay in
+/// L1 for a program of a few dozen registers, and dispatching an instruction is
+/// negligible next to computing it 256 times.
+pub const BLOCK: usize = 256;
+
+/// An activation defined by text at run time, with its derivatives, implementing
+/// [`Activation`] for `f32` and `f64`. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct Dynamic {
+    info: ActivationInfo,
+    params: Vec<f64>,
+    single: Programs,
+    double: Programs,
+}
+
+/// A parameter value a [`Dynamic`] refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DynamicParamError {
+    /// [`Dynamic::with_params`] got a number of values other than the parameters'.
+    Count {
+        /// The activation's name.
+        activation: String,
+        /// How many parameters it has.
+        expected: usize,
+        /// How many values were given.
+        given: usize,
+    },
+    /// [`Dynamic::set_param`] got a name that is not a parameter.
+    Unknown {
+        /// The activation's name.
+        activation: String,
+        /// The name given.
+        name: String,
+        /// The parameters' names, in declaration order.
+        known: Vec<String>,
+    },
+}
+
+impl fmt::Display for DynamicParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DynamicParamError::Count {
+                activation,
+                expected,
+                given,
+            } => {
+                let s = if *expected == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "`{activation}` has {expected} parameter{s}, but {given} value{} given",
+                    if *given == 1 { " was" } else { "s were" }
+                )
+            }
+            DynamicParamError::Unknown {
+                activation,
+                name,
+                known,
+            } if known.is_empty() => {
+                write!(f, "`{activation}` has no parameter `{name}`: it has none")
+            }
+            DynamicParamError::Unknown {
+                activation,
+                name,
+                known,
+            } => {
+                let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                write!(
+                    f,
+                    "`{activation}` has no parameter `{name}`; its parameters are {}",
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for DynamicParamError {}
+
+impl Dynamic {
+    /// Compiles one definition, written as inside `activation!`:
+    /// `Mish(x) = x * tanh(softplus(x))`, with or without the final `;`. The
+    /// parameters start at their declared defaults.
+    ///
+    /// # Errors
+    /// Every mistake in the text, with byte ranges into it; `Display` renders them
+    /// under the source line. Text with several definitions is an error too: see
+    /// [`Dynamic::parse_all`].
+    pub fn parse(text: &str) -> Result<Dynamic, Diagnostics> {
+        let defs = compile_str(text)?;
+        match defs.as_slice() {
+            [one] => Ok(Dynamic::from_definition(one)),
+            _ => {
+                let second = defs.get(1);
+                Err(Diagnostics {
+                    source: text.to_string(),
+                    items: vec![Diagnostic {
+                        message: format!("expected one definition, found {}", defs.len()),
+                        help: second.map(|d| {
+                            format!(
+                                "use `Dynamic::parse_all` to compile `{}` and the others too",
+                                d.header.name
+                            )
+                        }),
+                        range: second.map_or(0..0, |d| d.header.name.span().byte_range()),
+                    }],
+                })
+            }
+        }
+    }
+
+    /// Compiles every definition of the text, in order.
+    ///
+    /// # Errors
+    /// Every mistake in every definition, with byte ranges into the text.
+    pub fn parse_all(text: &str) -> Result<Vec<Dynamic>, Diagnostics> {
+        Ok(compile_str(text)?
+            .iter()
+            .map(Dynamic::from_definition)
+            .collect())
+    }
+
+    /// The run-time form of a compiled definition.
+    pub fn from_definition(def: &Definition) -> Dynamic {
+        let g = &def.graph;
+        let params = def
+            .header
+            .params
+            .iter()
+            .zip(&def.param_derivatives)
+            .map(|(p, &d)| ParamInfo {
+                name: Cow::Owned(p.name.to_string()),
+                learn: p.learn.is_some(),
+                default: p.default,
+                derivative: Cow::Owned(to_dsl(g, d)),
+            })
+            .collect::<Vec<_>>();
+        Dynamic {
+            info: ActivationInfo {
+                name: Cow::Owned(def.header.name.to_string()),
+                input: Cow::Owned(g.input_name.clone()),
+                formula: Cow::Owned(to_dsl(g, def.forward)),
+                derivative: Cow::Owned(to_dsl(g, def.derivative)),
+                second_derivative: Cow::Owned(to_dsl(g, def.second_derivative)),
+                params: Cow::Owned(params),
+            },
+            params: def.default_params(),
+            single: Programs::new(def, Precision::Single),
+            double: Programs::new(def, Precision::Double),
+        }
+    }
+
+    /// The same activation with these parameter values, in declaration order.
+    ///
+    /// # Errors
+    /// When the number of values is not the number of parameters.
+    pub fn with_params(mut self, values: &[f64]) -> Result<Dynamic, DynamicParamError> {
+        if values.len() != self.params.len() {
+            return Err(DynamicParamError::Count {
+                activation: self.info.name.to_string(),
+                expected: self.params.len(),
+                given: values.len(),
+            });
+        }
+        self.params.copy_from_slice(values);
+        Ok(self)
+    }
+
+    /// Sets one parameter by name.
+    ///
+    /// # Errors
+    /// When the activation has no parameter of that name.
+    pub fn set_param(&mut self, name: &str, value: f64) -> Result<(), DynamicParamError> {
+        match self.info.params.iter().position(|p| p.name == name) {
+            Some(i) => {
+                self.params[i] = value;
+                Ok(())
+            }
+            None => Err(DynamicParamError::Unknown {
+                activation: self.info.name.to_string(),
+                name: name.to_string(),
+                known: self
+                    .info
+                    .params
+                    .iter()
+                    .map(|p| p.name.to_string())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The name and the formulas (forward, derivatives) as DSL text; the same as
+    /// [`Activation::info`], without naming the float type.
+    pub fn info(&self) -> &ActivationInfo {
+        &self.info
+    }
+
+    /// The current parameter values, in declaration order.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    /// The programs for `T`'s precision.
+    fn programs<T: Real>(&self) -> &Programs {
+        if T::SINGLE {
+            &self.single
+        } else {
+            &self.double
+        }
+    }
+
+    /// Runs a one-result program for one element.
+    #[inline]
+    fn scalar<T: Real>(&self, p: &Program, x: T) -> T {
+        let mut m = Machine::new(p, &self.params, 1);
+        m.run(p, &[x]);
+        m.output(p, 0, 1)[0]
+    }
+}
+
+/// A register file of `width` elements per register, with the program's constants
+/// and parameters loaded.
+struct Machine<T> {
+    regs: Vec<T>,
+    width: usize,
+}
+
+impl<T: Real> Machine<T> {
+    #[inline(always)]
+    fn new(p: &Program, params: &[f64], width: usize) -> Machine<T> {
+        let mut regs = vec![T::default(); p.registers() * width];
+        for &(r, load) in p.loads() {
+            let v = match load {
+                Load::Const(v) => v,
+                Load::Param(i) => params.get(usize::from(i)).copied().unwrap_or(f64::NAN),
+            };
+            let start = r as usize * width;
+            regs[start..start + width].fill(T::from_f64(v));
+        }
+        Machine { regs, width }
+    }
+
+    /// Runs the program for the elements `x` (at most `width` of them).
+    #[inline(always)]
+    fn run(&mut self, p: &Program, x: &[T]) {
+        let n = x.len();
+        self.regs[..n].copy_from_slice(x);
+        for instr in p.code() {
+            step(&mut self.regs, self.width, n, instr);
+        }
+    }
+
+    /// The first `n` elements of the program's `k`-th result.
+    #[inline(always)]
+    fn output(&self, p: &Program, k: usize, n: usize) -> &[T] {
+        let start = p.outputs()[k] as usize * self.width;
+        &self.regs[start..start + n]
+    }
+
+    /// The first `n` elements of the input register.
+    #[inline(always)]
+    fn input(&self, n: usize) -> &[T] {
+        let start = INPUT as usize * self.width;
+        &self.regs[start..start + n]
+    }
+}
+
+/// Runs one instruction over the first `n` elements of its registers. The
+/// destination is never an operand (see [`actdiff_core::compiled`]), so the register
+/// file splits around it into the registers before and after.
+#[inline(always)]
+fn step<T: Real>(regs: &mut [T], width: usize, n: usize, instr: &Instr) {
+    let d = instr.dst as usize;
+    let (before, rest) = regs.split_at_mut(d * width);
+    let (dst, after) = rest.split_at_mut(width);
+    let out = &mut dst[..n];
+    let get = |r: u32| -> &[T] {
+        let r = r as usize;
+        if r < d {
+            &before[r * width..r * width + n]
+        } else {
+            let start = (r - d - 1) * width;
+            &after[start..start + n]
+        }
+    };
+    let one = T::from_f64(1.0);
+    let zero = T::default();
+    let truth = |b: bool| if b { one } else { zero };
+    match instr.op {
+        Op::Neg(a) => map1(out, get(a), |a| -a),
+        Op::Add(a, b) => map2(out, get(a), get(b), |a, b| a + b),
+        Op::Sub(a, b) => map2(out, get(a), get(b), |a, b| a - b),
+        Op::Mul(a, b) => map2(out, get(a), get(b), |a, b| a * b),
+        Op::Div(a, b) => map2(out, get(a), get(b), |a, b| a / b),
+        Op::Call(f, a) => call(out, get(a), f),
+        Op::Max(a, b) => map2(out, get(a), get(b), T::max),
+        Op::Min(a, b) => map2(out, get(a), get(b), T::min),
+        Op::Pow(a, b) => map2(out, get(a), get(b), T::pow),
+        Op::Powi(a, k) => map1(out, get(a), |a| a.powi(k)),
+        Op::Cmp(op, a, b) => match op {
+            CmpOp::Lt => map2(out, get(a), get(b), |a, b| truth(a < b)),
+            CmpOp::Le => map2(out, get(a), get(b), |a, b| truth(a <= b)),
+            CmpOp::Gt => map2(out, get(a), get(b), |a, b| truth(a > b)),
+            CmpOp::Ge => map2(out, get(a), get(b), |a, b| truth(a >= b)),
+        },
+        Op::And(a, b) => map2(out, get(a), get(b), |a, b| truth((a != zero) & (b != zero))),
+        Op::Or(a, b) => map2(out, get(a), get(b), |a, b| truth((a != zero) | (b != zero))),
+        Op::Select(c, a, b) => map3(
+            out,
+            get(c),
+            get(a),
+            get(b),
+            |c, a, b| if c != zero { a } else { b },
+        ),
+        Op::PropagateNan(a, v) => map2(out, get(a), get(v), T::propagate_nan),
+    }
+}
+
+/// `out[i] = f(a[i])` for a function of the language, one loop per function so that
+/// each inlines its math.
+#[inline(always)]
+fn call<T: Real>(out: &mut [T], a: &[T], f: Math) {
+    match f {
+        Math::TanhSoftplus => map1(out, a, T::tanh_softplus),
+        Math::Sech2Softplus => map1(out, a, T::sech2_softplus),
+        Math::Func(f) => match f {
+            Func::Exp => map1(out, a, T::exp),
+            Func::Expm1 => map1(out, a, T::expm1),
+            Func::Ln => map1(out, a, T::ln),
+            Func::Log1p => map1(out, a, T::log1p),
+            Func::Sqrt => map1(out, a, T::sqrt),
+            Func::Tanh => map1(out, a, T::tanh),
+            Func::Sech2 => map1(out, a, T::sech2),
+            Func::Sigmoid => map1(out, a, T::sigmoid),
+            Func::Softplus => map1(out, a, T::softplus),
+            Func::Erf => map1(out, a, T::erf),
+            Func::Erfc => map1(out, a, T::erfc),
+            Func::Sin => map1(out, a, T::sin),
+            Func::Cos => map1(out, a, T::cos),
+            Func::Abs => map1(out, a, T::abs),
+        },
+    }
+}
+
+#[inline(always)]
+fn map1<T: Copy>(out: &mut [T], a: &[T], f: impl Fn(T) -> T) {
+    for (o, &a) in out.iter_mut().zip(a) {
+        *o = f(a);
+    }
+}
+
+#[inline(always)]
+fn map2<T: Copy>(out: &mut [T], a: &[T], b: &[T], f: impl Fn(T, T) -> T) {
+    for ((o, &a), &b) in out.iter_mut().zip(a).zip(b) {
+        *o = f(a, b);
+    }
+}
+
+#[inline(always)]
+fn map3<T: Copy>(out: &mut [T], a: &[T], b: &[T], c: &[T], f: impl Fn(T, T, T) -> T) {
+    for (((o, &a), &b), &c) in out.iter_mut().zip(a).zip(b).zip(c) {
+        *o = f(a, b, c);
+    }
+}
+
+/// Copies a block's results to `out`, and where an infinite input made one NaN,
+/// replaces it with `at_infinity(x)`, the scalar method's value (the limit rule of
+/// [`Activation`]). The check costs one pass; the replacement is rare.
+#[inline(always)]
+fn store<T: Real>(out: &mut [T], results: &[T], inputs: &[T], at_infinity: impl Fn(T) -> T) {
+    let mut nan = false;
+    for (o, &r) in out.iter_mut().zip(results) {
+        nan |= r.is_nan();
+        *o = r;
+    }
+    if nan {
+        for ((o, &r), &x) in out.iter_mut().zip(results).zip(inputs) {
+            if r.is_nan() && x.is_infinite() {
+                *o = at_infinity(x);
+            }
+        }
+    }
+}
+
+/// Lanes of the parameter-gradient sum, as in the generated kernels, so that both
+/// add in the same order and give the same sum.
+const LANES: usize = 16;
+
+impl<T: Real> Activation<T> for Dynamic {
+    fn info(&self) -> &ActivationInfo {
+        &self.info
+    }
+
+    fn forward_finite(&self, x: T) -> T {
+        self.scalar(&self.programs::<T>().forward, x)
+    }
+
+    fn derivative_finite(&self, x: T) -> T {
+        self.scalar(&self.programs::<T>().derivative, x)
+    }
+
+    fn forward_and_derivative_finite(&self, x: T) -> (T, T) {
+        let p = &self.programs::<T>().forward_and_derivative;
+        let mut m = Machine::new(p, &self.params, 1);
+        m.run(p, &[x]);
+        (m.output(p, 0, 1)[0], m.output(p, 1, 1)[0])
+    }
+
+    fn second_derivative_finite(&self, x: T) -> T {
+        self.scalar(&self.programs::<T>().second_derivative, x)
+    }
+
+    fn param_derivative_finite(&self, index: usize, x: T) -> T {
+        match self.programs::<T>().param_derivatives.get(index) {
+            Some(p) => self.scalar(p, x),
+            None => T::from_f64(f64::NAN),
+        }
+    }
+
+    fn forward_slice(&self, x: &[T], y: &mut [T]) {
+        same_len("forward_slice", &[("x", x.len()), ("y", y.len())]);
+        let p = &self.programs::<T>().forward;
+        vectorized(
+            #[inline(always)]
+            || {
+                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                for (xs, ys) in x.chunks(BLOCK).zip(y.chunks_mut(BLOCK)) {
+                    m.run(p, xs);
+                    store(ys, m.output(p, 0, xs.len()), xs, |v| self.forward(v));
+                }
+            },
+        )
+    }
+
+    fn forward_in_place(&self, x: &mut [T]) {
+        let p = &self.programs::<T>().forward;
+        vectorized(
+            #[inline(always)]
+            || {
+                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                for xs in x.chunks_mut(BLOCK) {
+                    let n = xs.len();
+                    m.run(p, xs);
+                    store(xs, m.output(p, 0, n), m.input(n), |v| self.forward(v));
+                }
+            },
+        )
+    }
+
+    fn backward_slice(&self, x: &[T], grad_out: &[T], grad_in: &mut [T]) {
+        same_len(
+            "backward_slice",
+            &[
+                ("x", x.len()),
+                ("grad_out", grad_out.len()),
+                ("grad_in", grad_in.len()),
+            ],
+        );
+        let p = &self.programs::<T>().derivative;
+        vectorized(
+            #[inline(always)]
+            || {
+                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                let blocks = x
+                    .chunks(BLOCK)
+                    .zip(grad_out.chunks(BLOCK))
+                    .zip(grad_in.chunks_mut(BLOCK));
+                for ((xs, gs), os) in blocks {
+                    m.run(p, xs);
+                    let d = m.output(p, 0, xs.len());
+                    let mut nan = false;
+                    for ((o, &g), &d) in os.iter_mut().zip(gs).zip(d) {
+                        nan |= d.is_nan();
+                        *o = g * d;
+                    }
+                    if nan {
+                        for (((o, &g), &d), &xi) in os.iter_mut().zip(gs).zip(d).zip(xs) {
+                            if d.is_nan() && xi.is_infinite() {
+                                *o = g * self.derivative(xi);
+                            }
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    fn forward_backward_slice(&self, x: &[T], grad_out: &[T], y: &mut [T], grad_in: &mut [T]) {
+        same_len(
+            "forward_backward_slice",
+            &[
+                ("x", x.len()),
+                ("grad_out", grad_out.len()),
+                ("y", y.len()),
+                ("grad_in", grad_in.len()),
+            ],
+        );
+        let p = &self.programs::<T>().forward_and_derivative;
+        vectorized(
+            #[inline(always)]
+            || {
+                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                let blocks = x
+                    .chunks(BLOCK)
+                    .zip(grad_out.chunks(BLOCK))
+                    .zip(y.chunks_mut(BLOCK).zip(grad_in.chunks_mut(BLOCK)));
+                for ((xs, gs), (ys, os)) in blocks {
+                    let n = xs.len();
+                    m.run(p, xs);
+                    let (f, d) = (m.output(p, 0, n), m.output(p, 1, n));
+                    let mut nan = false;
+                    for ((((y, o), &f), &d), &g) in
+                        ys.iter_mut().zip(os.iter_mut()).zip(f).zip(d).zip(gs)
+                    {
+                        nan |= f.is_nan() | d.is_nan();
+                        *y = f;
+                        *o = g * d;
+                    }
+                    if nan {
+                        for (((y, o), &g), &xi) in ys.iter_mut().zip(os.iter_mut()).zip(gs).zip(xs)
+                        {
+                            if xi.is_infinite() && (y.is_nan() || o.is_nan()) {
+                                let (f, d) = self.forward_and_derivative(xi);
+                                *y = f;
+                                *o = g * d;
+                            }
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    fn param_gradient_sum(&self, index: usize, x: &[T], grad_out: &[T]) -> T {
+        same_len(
+            "param_gradient_sum",
+            &[("x", x.len()), ("grad_out", grad_out.len())],
+        );
+        let count = self.info.params.len();
+        let Some(p) = self.programs::<T>().param_derivatives.get(index) else {
+            crate::__private::parameter_out_of_range(&self.info.name, count, index);
+        };
+        // The generated kernel's order: 16 lanes over the whole chunks of 16, the
+        // tail added to a separate total, then the lanes pairwise; and, if any
+        // derivative in the chunks was NaN, a serial sum with the scalar rule instead.
+        let whole = x.len() - x.len() % LANES;
+        let mut acc = [T::default(); LANES];
+        let mut nan = false;
+        vectorized(
+            #[inline(always)]
+            || {
+                let mut m = Machine::new(p, &self.params, BLOCK.min(whole));
+                for (xs, gs) in x[..whole]
+                    .chunks(BLOCK)
+                    .zip(grad_out[..whole].chunks(BLOCK))
+                {
+                    m.run(p, xs);
+                    let d = m.output(p, 0, xs.len());
+                    for (dc, gc) in d.chunks_exact(LANES).zip(gs.chunks_exact(LANES)) {
+                        for k in 0..LANES {
+                            nan |= dc[k].is_nan();
+                            acc[k] = acc[k] + gc[k] * dc[k];
+                        }
+                    }
+                }
+            },
+        );
+        let mut total = T::default();
+        if nan {
+            for (&xi, &gi) in x.iter().zip(grad_out) {
+                total = total + gi * self.param_derivative(index, xi);
+            }
+            return total;
+        }
+        for (&xi, &gi) in x[whole..].iter().zip(&grad_out[whole..]) {
+            total = total + gi * self.param_derivative(index, xi);
+        }
+        let mut width = LANES;
+        while width > 1 {
+            width /= 2;
+            for k in 0..width {
+                acc[k] = acc[k] + acc[k + width];
+            }
+        }
+        acc[0] + total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LeakyRelu, Mish, Prelu, Relu};
+
+    /// Values that exercise every branch, the kinks, the tails and the special values.
+    fn points() -> Vec<f64> {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            1e-30,
+            -1e-30,
+            20.0,
+            -20.0,
+            88.0,
+            -100.0,
+            1e30,
+            -1e30,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -1.192_431_2,
+            -1.19,
+        ];
+        let mut s = 0x2545_f491_u64;
+        for _ in 0..600 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            v.push((s % 20_000) as f64 / 1000.0 - 10.0);
+        }
+        v
+    }
+
+    fn same<T: Real>(a: T, b: T) -> bool {
+        a == b || (a.is_nan() && b.is_nan())
+    }
+
+    /// Every method of `dynamic` gives `generated`'s bits, scalar and slice.
+    fn matches<T: Real, A: Activation<T>>(dynamic: &Dynamic, generated: &A) {
+        let xs: Vec<T> = points().into_iter().map(T::from_f64).collect();
+        let gs: Vec<T> = (0..xs.len())
+            .map(|i| T::from_f64(0.5 + i as f64 * 0.01))
+            .collect();
+        let name = &generated.info().name;
+        for &x in &xs {
+            let pairs = [
+                (dynamic.forward(x), generated.forward(x), "forward"),
+                (dynamic.derivative(x), generated.derivative(x), "derivative"),
+                (
+                    dynamic.second_derivative(x),
+                    generated.second_derivative(x),
+                    "second",
+                ),
+            ];
+            for (d, g, what) in pairs {
+                assert!(same(d, g), "{name} {what} at {x:?}: {d:?} vs {g:?}");
+            }
+            let (df, dd) = dynamic.forward_and_derivative(x);
+            let (gf, gd) = generated.forward_and_derivative(x);
+            assert!(same(df, gf) && same(dd, gd), "{name} both at {x:?}");
+            for i in 0..generated.info().params.len() {
+                let (d, g) = (
+                    dynamic.param_derivative(i, x),
+                    generated.param_derivative(i, x),
+                );
+                assert!(same(d, g), "{name} d/dp{i} at {x:?}: {d:?} vs {g:?}");
+            }
+        }
+        let n = xs.len();
+        let (mut dy, mut gy) = (vec![T::default(); n], vec![T::default(); n]);
+        dynamic.forward_slice(&xs, &mut dy);
+        generated.forward_slice(&xs, &mut gy);
+        assert!(
+            dy.iter().zip(&gy).all(|(a, b)| same(*a, *b)),
+            "{name} forward_slice"
+        );
+        let mut inplace = xs.clone();
+        dynamic.forward_in_place(&mut inplace);
+        assert!(
+            inplace.iter().zip(&gy).all(|(a, b)| same(*a, *b)),
+            "{name} in place"
+        );
+        let (mut dg, mut gg) = (vec![T::default(); n], vec![T::default(); n]);
+        dynamic.backward_slice(&xs, &gs, &mut dg);
+        generated.backward_slice(&xs, &gs, &mut gg);
+        assert!(
+            dg.iter().zip(&gg).all(|(a, b)| same(*a, *b)),
+            "{name} backward_slice"
+        );
+        dynamic.forward_backward_slice(&xs, &gs, &mut dy, &mut dg);
+        assert!(
+            dy.iter().zip(&gy).all(|(a, b)| same(*a, *b)),
+            "{name} fused forward"
+        );
+        assert!(
+            dg.iter().zip(&gg).all(|(a, b)| same(*a, *b)),
+            "{name} fused backward"
+        );
+        let finite: Vec<T> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+        for i in 0..generated.info().params.len() {
+            for len in [0, 5, 16, 300, finite.len()] {
+                let (x, g) = (&finite[..len], &gs[..len]);
+                let (d, e) = (
+                    dynamic.param_gradient_sum(i, x, g),
+                    generated.param_gradient_sum(i, x, g),
+                );
+                assert!(same(d, e), "{name} gradient sum of {len}: {d:?} vs {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn gives_the_generated_codes_bits() {
+        let mish = Dynamic::parse("Mish(x) = x * tanh(softplus(x))").expect("parses");
+        matches::<f32, _>(&mish, &Mish);
+        matches::<f64, _>(&mish, &Mish);
+        let relu = Dynamic::parse("Relu(x) = max(0, x);").expect("parses");
+        matches::<f32, _>(&relu, &Relu);
+        matches::<f64, _>(&relu, &Relu);
+        let leaky = Dynamic::parse(
+            "LeakyRelu(x; negative_slope = 0.01) = if x > 0 { x } else { negative_slope * x };",
+        )
+        .expect("parses");
+        matches::<f32, _>(&leaky, &LeakyRelu::<f32>::default());
+        let prelu =
+            Dynamic::parse("Prelu(x; learn alpha = 0.25) = if x > 0 { x } else { alpha * x };")
+                .expect("parses")
+                .with_params(&[0.1])
+                .expect("one parameter");
+        matches::<f32, _>(&prelu, &Prelu::new(0.1f32));
+        matches::<f64, _>(&prelu, &Prelu::new(0.1f64));
+    }
+
+    #[test]
+    fn info_holds_the_formulas() {
+        let d = Dynamic::parse("Prelu(x; learn alpha = 0.25) = if x > 0 { x } else { alpha * x };")
+            .expect("parses");
+        assert_eq!(d.info(), Activation::<f32>::info(&Prelu::<f32>::default()));
+        assert_eq!(Activation::<f64>::info(&d), d.info());
+    }
+
+    #[test]
+    fn parameters_are_set_by_position_and_name() {
+        let mut d = Dynamic::parse("L(x; a = 0.5, b = 2) = if x > 0 { b * x } else { a * x }")
+            .expect("parses");
+        assert_eq!(d.params(), [0.5, 2.0]);
+        d.set_param("b", 3.0).expect("b exists");
+        assert_eq!(d.forward(2.0f64), 6.0);
+        let e = d.set_param("c", 1.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`L` has no parameter `c`; its parameters are `a`, `b`"
+        );
+        let e = d.clone().with_params(&[1.0]).unwrap_err();
+        assert_eq!(e.to_string(), "`L` has 2 parameters, but 1 value was given");
+        let d = d.with_params(&[0.1, 1.0]).expect("two values");
+        assert_eq!(d.forward(-1.0f32), -0.1);
+        // NaN parameters give NaN, as for generated types.
+        let d = d.with_params(&[f64::NAN, 1.0]).expect("two values");
+        assert!(d.forward(-1.0f32).is_nan());
+        assert!(d.forward(1.0f32).is_nan());
+    }
+
+    #[test]
+    fn errors_point_into_the_text() {
+        let e = Dynamic::parse("F(x) = x; G(x) = x;").unwrap_err();
+        assert_eq!(e.items[0].message, "expected one definition, found 2");
+        assert_eq!(&e.source[e.items[0].range.clone()], "G");
+        let e = Dynamic::parse("F(x) = tanh(x, x)").unwrap_err();
+        assert!(e.to_string().contains("^^^^"), "{e}");
+        assert_eq!(
+            Dynamic::parse_all("F(x) = x; G(x) = -x;")
+                .expect("two")
+                .len(),
+            2
+        );
+    }
+
+    /// Throughput against the generated kernel, in the format of the throughput
+    /// example: `cargo test --release -p actdiff dynamic::tests::throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, meaningful only in release builds"]
+    fn throughput() {
+        use std::hint::black_box;
+        use std::time::Instant;
+        let n = 1 << 20;
+        let x: Vec<f32> = (0..n)
+            .map(|i| ((i * 7919) % 24_000) as f32 / 1000.0 - 12.0)
+            .collect();
+        let g = vec![1.0f32; n];
+        let mut y = vec![0.0f32; n];
+        let mut gi = vec![0.0f32; n];
+        let dynamic = Dynamic::parse("Mish(x) = x * tanh(softplus(x))").expect("parses");
+        let median = |f: &mut dyn FnMut()| {
+            f();
+            let mut t: Vec<f64> = (0..21)
+                .map(|_| {
+                    let s = Instant::now();
+                    f();
+                    s.elapsed().as_secs_f64()
+                })
+                .collect();
+            t.sort_by(f64::total_cmp);
+            t[10] / n as f64 * 1e9
+        };
+        let rows: [(&str, f64); 6] = [
+            ("copy", median(&mut || y.copy_from_slice(black_box(&x)))),
+            (
+                "mish.fwd generated",
+                median(&mut || Mish.forward_slice(black_box(&x), &mut y)),
+            ),
+            (
+                "mish.fwd dynamic",
+                median(&mut || dynamic.forward_slice(black_box(&x), &mut y)),
+            ),
+            (
+                "mish.bwd generated",
+                median(&mut || Mish.backward_slice(black_box(&x), &g, &mut gi)),
+            ),
+            (
+                "mish.bwd dynamic",
+                median(&mut || dynamic.backward_slice(black_box(&x), &g, &mut gi)),
+            ),
+            (
+                "mish.fwd scalar dynamic",
+                median(&mut || {
+                    for (o, &v) in y.iter_mut().zip(black_box(&x)) {
+                        *o = dynamic.forward(v);
+                    }
+                }),
+            ),
+        ];
+        for (name, ns) in rows {
+            println!("actdiff {name:<24} f32 n=2^20 {ns:>8.3} ns/elem");
+        }
+        black_box((&y, &gi));
+    }
+}

@@ -1,0 +1,10 @@
+use actdiff::prelude::*;
+
+activation! {
+    /// A compound assignment.
+    pub Incremented(x) = x += 1;
+}
+
+fn main() {
+    let _ = Incremented.forward(1.0f32);
+}
