@@ -15,7 +15,7 @@
 //! per-element alpha gradient instead of summing). Inputs: `x ~ N(0, 4^2)` clamped
 //! to [-12, 12], `grad_out ~ N(0, 1)`, from a fixed seed.
 
-use actdiff::{Activation, LeakyRelu, Mish, Prelu, Real, Relu};
+use actdiff::{Activation, Builtin, LeakyRelu, Mish, Prelu, Real, Relu};
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -28,8 +28,10 @@ const WARM_UP: usize = 3;
 const WARM_UP_SECONDS: f64 = 0.2;
 
 const USAGE: &str = "\
-usage: throughput [--sizes K[,K...]] [--filter S[,S...]]
+usage: throughput [--sizes K[,K...]] [--filter S[,S...]] [--catalogue]
   --sizes   slice lengths as powers of two (default 20,24)
+  --catalogue  also every other built-in (forward and backward), by its
+            catalogue name (gelu, hardswish, ...)
   --filter  run only ops whose name starts with one of these (mish, relu.bwd)
             or whose direction contains one (fwd, bwd); copy(memcpy), the
             reference, always runs";
@@ -37,12 +39,14 @@ usage: throughput [--sizes K[,K...]] [--filter S[,S...]]
 struct Options {
     sizes: Vec<u32>,
     filters: Vec<String>,
+    catalogue: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         sizes: vec![20, 24],
         filters: Vec::new(),
+        catalogue: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -69,6 +73,7 @@ fn parse_args() -> Result<Options, String> {
             "--filter" => {
                 options.filters = value()?.split(',').map(|s| s.trim().to_string()).collect();
             }
+            "--catalogue" => options.catalogue = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -123,7 +128,7 @@ impl XorShift {
 }
 
 /// Runs every selected op on slices of `2^k` elements of `T` and prints a line each.
-fn run<T: Real>(dtype: &str, k: u32, selected: &dyn Fn(&str) -> bool)
+fn run<T: Real>(dtype: &str, k: u32, selected: &dyn Fn(&str) -> bool, catalogue: bool)
 where
     Relu: Activation<T>,
     Mish: Activation<T>,
@@ -138,9 +143,17 @@ where
     let mut gin = vec![T::default(); n];
     let (leaky, prelu) = (LeakyRelu::<T>::default(), Prelu::<T>::default());
     let (x, g) = (&x[..], &g[..]);
+    // The rest of the catalogue, by name: every built-in but the seeds above.
+    let seeds = ["relu", "leaky_relu", "prelu", "mish"];
+    let others: Vec<(String, Builtin<T>)> = Builtin::<T>::all()
+        .into_iter()
+        .filter(|b| catalogue && !seeds.contains(&b.name()))
+        .map(|b| (b.to_string(), b))
+        .collect();
 
-    type Op<'a, T> = (&'static str, u32, Box<dyn FnMut(&mut [T], &mut [T]) + 'a>);
-    let ops: Vec<Op<T>> = vec![
+    type Op<'a, T> = (String, u32, Box<dyn FnMut(&mut [T], &mut [T]) + 'a>);
+    type SeedOp<'a, T> = (&'static str, u32, Box<dyn FnMut(&mut [T], &mut [T]) + 'a>);
+    let seed_ops: Vec<SeedOp<T>> = vec![
         ("copy(memcpy)", 2, Box::new(|y, _| y.copy_from_slice(x))),
         ("relu.fwd", 2, Box::new(|y, _| Relu.forward_slice(x, y))),
         (
@@ -175,9 +188,25 @@ where
             Box::new(|y, gin| Mish.forward_backward_slice(x, g, y, gin)),
         ),
     ];
+    let mut ops: Vec<Op<T>> = seed_ops
+        .into_iter()
+        .map(|(name, streams, op)| (name.to_string(), streams, op))
+        .collect();
+    for (name, b) in &others {
+        ops.push((
+            format!("{name}.fwd"),
+            2,
+            Box::new(move |y, _| b.forward_slice(x, y)),
+        ));
+        ops.push((
+            format!("{name}.bwd"),
+            3,
+            Box::new(move |_, gin| b.backward_slice(x, g, gin)),
+        ));
+    }
     let elem_bytes = std::mem::size_of::<T>() as f64;
     for (name, streams, mut op) in ops {
-        if name != "copy(memcpy)" && !selected(name) {
+        if name != "copy(memcpy)" && !selected(&name) {
             continue;
         }
         let t = median_seconds(|| {
@@ -263,10 +292,10 @@ fn main() -> ExitCode {
         instruction_set(),
     );
     for k in &options.sizes {
-        run::<f32>("float32", *k, &selected);
+        run::<f32>("float32", *k, &selected, options.catalogue);
     }
     for k in &options.sizes {
-        run::<f64>("float64", *k, &selected);
+        run::<f64>("float64", *k, &selected, options.catalogue);
     }
     ExitCode::SUCCESS
 }
