@@ -149,6 +149,10 @@ struct Worst {
     ulp: f64,
     at: f32,
     bad: u64,
+    /// The maximum over inputs whose reference is a normal f32 (or zero): subnormal
+    /// results carry fewer significant bits, and are reported apart.
+    normal_ulp: f64,
+    normal_at: f32,
 }
 
 impl Worst {
@@ -164,11 +168,23 @@ impl Worst {
             self.ulp = e;
             self.at = x;
         }
+        let subnormal = want != 0.0 && want.abs() < f64::from(f32::MIN_POSITIVE);
+        if !subnormal && e > self.normal_ulp {
+            self.normal_ulp = e;
+            self.normal_at = x;
+        }
     }
 
     fn merge(self, other: Worst) -> Worst {
         let mut w = if other.ulp > self.ulp { other } else { self };
         w.bad = self.bad + other.bad;
+        let normal = if other.normal_ulp > self.normal_ulp {
+            other
+        } else {
+            self
+        };
+        w.normal_ulp = normal.normal_ulp;
+        w.normal_at = normal.normal_at;
         w
     }
 }
@@ -242,11 +258,13 @@ fn main() {
         let (f, d, n) = sweep(case, step);
         for (what, w) in [("forward", f), ("derivative", d)] {
             println!(
-                "actdiff f32 {:10} {:10} max {:8.3} ULP at x = {:e} ({} inputs, {} NaN/inf where finite{})",
+                "actdiff f32 {:10} {:10} max {:8.3} ULP at x = {:e}; normal results {:.3} ULP at x = {:e} ({} inputs, {} NaN/inf where finite{})",
                 case.name,
                 what,
                 w.ulp,
                 w.at,
+                w.normal_ulp,
+                w.normal_at,
                 n,
                 w.bad,
                 if w.bad > 0 { format!(", first at {:e}", w.at) } else { String::new() }

@@ -72,6 +72,11 @@ pub enum Op {
     /// `a`, or `v` where `v` is NaN: the guard that makes a NaN input or parameter
     /// reach a result that a comparison would hide (`Real::propagate_nan`).
     PropagateNan(Reg, Reg),
+    /// The root window at this index of [`Program::windows`], applied to a result:
+    /// its polynomial where the input is inside the window, the result elsewhere.
+    /// One instruction rather than one per operation of the polynomial, so that an
+    /// evaluator keeps the recurrence in machine registers.
+    Window(u32, Reg),
 }
 
 impl Op {
@@ -79,6 +84,7 @@ impl Op {
     pub fn operands(&self) -> Vec<Reg> {
         match *self {
             Op::Neg(a) | Op::Call(_, a) | Op::Powi(a, _) => vec![a],
+            Op::Window(_, general) => vec![general, INPUT],
             Op::Add(a, b)
             | Op::Sub(a, b)
             | Op::Mul(a, b)
@@ -111,6 +117,7 @@ impl Op {
             Op::Or(a, b) => Op::Or(r(a), r(b)),
             Op::Select(c, a, b) => Op::Select(r(c), r(a), r(b)),
             Op::PropagateNan(a, v) => Op::PropagateNan(r(a), r(v)),
+            Op::Window(k, general) => Op::Window(k, r(general)),
         }
     }
 }
@@ -140,6 +147,7 @@ pub struct Program {
     code: Vec<Instr>,
     outputs: Vec<Reg>,
     registers: usize,
+    windows: Vec<RootWindow>,
 }
 
 /// The register that holds the input.
@@ -168,10 +176,19 @@ impl Program {
         self.registers
     }
 
+    /// The root windows [`Op::Window`] refers to. Each is evaluated as the emitter
+    /// writes it: `d = (x - center_hi) - center_lo`, `t = (d - mid) · inv_half`,
+    /// Clenshaw's recurrence `b_j = c_j + 2t·b_{j+1} - b_{j+2}` from the last
+    /// coefficient down (with `b_n = 0`), `q = c_0 + t·b_1 - b_2`, and `d · q` where
+    /// `low < d < high`; every operation rounded on its own, in this order.
+    pub fn windows(&self) -> &[RootWindow] {
+        &self.windows
+    }
+
     /// Builds the program computing `roots` of `def` for one precision, each result
     /// refined and guarded as generated code is.
     pub fn new(def: &Definition, roots: &[NodeId], precision: Precision) -> Program {
-        let mut b = Builder::default();
+        let mut b = Builder::new();
         let values = b.schedule(def, roots);
         let outputs = roots
             .iter()
@@ -220,30 +237,28 @@ enum Value {
 }
 
 /// Builds a program in single-assignment form (one value per instruction, operands
-/// naming values), then allocates registers.
-#[derive(Default)]
+/// naming values), then allocates registers. Value [`INPUT`] is the input, as its
+/// register will be.
 struct Builder {
     values: Vec<Value>,
+    windows: Vec<RootWindow>,
     consts: HashMap<u64, Reg>,
     params: HashMap<u16, Reg>,
-    input: Option<Reg>,
 }
 
 impl Builder {
+    fn new() -> Builder {
+        Builder {
+            values: vec![Value::Input],
+            windows: Vec::new(),
+            consts: HashMap::new(),
+            params: HashMap::new(),
+        }
+    }
+
     fn push(&mut self, v: Value) -> Reg {
         self.values.push(v);
         (self.values.len() - 1) as Reg
-    }
-
-    fn input(&mut self) -> Reg {
-        match self.input {
-            Some(r) => r,
-            None => {
-                let r = self.push(Value::Input);
-                self.input = Some(r);
-                r
-            }
-        }
     }
 
     fn constant(&mut self, v: f64) -> Reg {
@@ -272,7 +287,7 @@ impl Builder {
     /// map to the input, which nothing reads through them).
     fn schedule(&mut self, def: &Definition, roots: &[NodeId]) -> Vec<Reg> {
         let g = &def.graph;
-        let x = self.input();
+        let x = INPUT;
         let mut at = vec![x; g.len()];
         for id in g.reachable(roots) {
             let v = |n: NodeId| at[n.0 as usize];
@@ -330,56 +345,22 @@ impl Builder {
             }
             let guard = match var {
                 Node::Param(i) => self.param(i),
-                _ => self.input(),
+                _ => INPUT,
             };
             value = self.op(Op::PropagateNan(value, guard));
         }
         value
     }
 
-    /// A root window's polynomial, selected over `general` inside the window: the
-    /// operations of `emit_window`, in its order, so that the results are the same.
+    /// A root window selected over `general` inside it. Windows with fewer than two
+    /// coefficients are left out: the emitter and [`crate::refine`] never make them.
     fn window(&mut self, w: &RootWindow, general: Reg) -> Reg {
-        let x = self.input();
-        let c = |b: &mut Builder, v: f64| b.constant(v);
-        let (hi, lo) = (c(self, w.center_hi), c(self, w.center_lo));
-        let shifted = self.op(Op::Sub(x, hi));
-        let d = self.op(Op::Sub(shifted, lo));
-        let mid = c(self, w.mid);
-        let centred = self.op(Op::Sub(d, mid));
-        let inv_half = c(self, w.inv_half);
-        let t = self.op(Op::Mul(centred, inv_half));
-        let two_t = self.op(Op::Add(t, t));
-        // Clenshaw: b_j = c_j + 2t·b_{j+1} - b_{j+2}. A missing b_{j+2} is 0, and
-        // `u - 0` is `u` for every float, so that subtraction is left out.
-        let n = w.coeffs.len();
-        let mut b: Vec<Reg> = vec![0; n];
-        b[n - 1] = c(self, w.coeffs[n - 1]);
-        let step = |s: &mut Builder, cj: f64, factor: Reg, b1: Reg, b2: Option<Reg>| {
-            let cj = c(s, cj);
-            let product = s.op(Op::Mul(factor, b1));
-            let sum = s.op(Op::Add(cj, product));
-            match b2 {
-                Some(b2) => s.op(Op::Sub(sum, b2)),
-                None => sum,
-            }
-        };
-        for j in (1..n - 1).rev() {
-            b[j] = step(self, w.coeffs[j], two_t, b[j + 1], b.get(j + 2).copied());
+        if w.coeffs.len() < 2 {
+            return general;
         }
-        let q = step(
-            self,
-            w.coeffs[0],
-            t,
-            b[1],
-            if n > 2 { Some(b[2]) } else { None },
-        );
-        let (low, high) = (c(self, w.low), c(self, w.high));
-        let above = self.op(Op::Cmp(CmpOp::Gt, d, low));
-        let below = self.op(Op::Cmp(CmpOp::Lt, d, high));
-        let inside = self.op(Op::And(above, below));
-        let polynomial = self.op(Op::Mul(d, q));
-        self.op(Op::Select(inside, polynomial, general))
+        let k = self.windows.len() as u32;
+        self.windows.push(w.clone());
+        self.op(Op::Window(k, general))
     }
 
     /// Drops the values no output needs, and gives the rest registers: the input
@@ -450,6 +431,7 @@ impl Builder {
             code,
             outputs: outputs.iter().map(|&o| reg[o as usize]).collect(),
             registers: registers as usize,
+            windows: self.windows,
         }
     }
 }
@@ -459,6 +441,7 @@ mod tests {
     use super::*;
     use crate::compile_str;
     use crate::eval::{eval, eval_func, max_nan, min_nan};
+    use crate::refine::clenshaw;
 
     /// Runs a program in `f64` with the interpreter's math, one element, checking
     /// that no instruction reads a register it writes.
@@ -503,6 +486,16 @@ mod tests {
                 Op::PropagateNan(..) => {
                     if a(1).is_nan() {
                         a(1)
+                    } else {
+                        a(0)
+                    }
+                }
+                Op::Window(k, _) => {
+                    let w = &p.windows()[k as usize];
+                    let d = (x - w.center_hi) - w.center_lo;
+                    let t = (d - w.mid) * w.inv_half;
+                    if d > w.low && d < w.high {
+                        d * clenshaw(&w.coeffs, t)
                     } else {
                         a(0)
                     }
@@ -571,24 +564,26 @@ mod tests {
     fn programs_carry_the_root_windows_of_their_precision() {
         let defs = compile_str("Mish(x) = x * tanh(softplus(x));").expect("compiles");
         let d = &defs[0];
-        let single = Program::new(d, &[d.derivative], Precision::Single);
-        let count = |p: Precision| {
-            d.windows
+        for precision in [Precision::Single, Precision::Double] {
+            let p = Program::new(d, &[d.derivative], precision);
+            let fitted = d
+                .windows
                 .iter()
+                .filter(|(root, _)| *root == d.derivative)
                 .flat_map(|(_, ws)| ws)
-                .filter(|w| w.precision == p)
-                .count()
-        };
-        assert!(count(Precision::Single) > 0);
-        let plain = compile_str("M(x; a = 1) = x * tanh(softplus(a * x));").expect("compiles");
-        let p = &plain[0];
-        assert!(p.windows.is_empty(), "parameters move roots: no windows");
-        let unrefined = Program::new(p, &[p.derivative], Precision::Single);
-        assert!(single.code().len() > unrefined.code().len() + 10);
+                .filter(|w| w.precision == precision)
+                .count();
+            let windows = p.code().iter().filter(|i| matches!(i.op, Op::Window(..)));
+            assert_eq!(windows.count(), fitted, "{precision:?}");
+            assert_eq!(p.windows().len(), fitted);
+        }
+        let single = Program::new(d, &[d.derivative], Precision::Single);
+        assert!(!single.windows().is_empty());
         // Inside the window, the polynomial stands in for the formula.
-        let x0 = -1.192_431_214_515_495;
-        let got = run(&single, x0 + 0.01, &[])[0];
-        let want = eval(&d.graph, d.derivative, x0 + 0.01, &[]);
+        let w = &single.windows()[0];
+        let x = w.center_hi + w.center_lo + 0.5 * (w.low + w.high);
+        let got = run(&single, x, &[])[0];
+        let want = eval(&d.graph, d.derivative, x, &[]);
         assert!((got - want).abs() < 1e-6, "{got} vs {want}");
     }
 

@@ -36,6 +36,7 @@ use crate::{Activation, ActivationInfo, ParamInfo, Real};
 use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
 use actdiff_core::graph::{CmpOp, Func};
 use actdiff_core::print::to_dsl;
+use actdiff_core::refine::RootWindow;
 use actdiff_core::{compile_str, Definition, Diagnostic, Diagnostics};
 use std::borrow::Cow;
 use std::fmt;
@@ -250,26 +251,36 @@ impl Dynamic {
         }
     }
 
-    /// Runs a one-result program for one element.
+    /// Runs a program for one element and returns its first `K` results. A small
+    /// register file lives on the stack: the scalar methods allocate nothing.
     #[inline]
-    fn scalar<T: Real>(&self, p: &Program, x: T) -> T {
-        let mut m = Machine::new(p, &self.params, 1);
-        m.run(p, &[x]);
-        m.output(p, 0, 1)[0]
+    fn scalar<T: Real, const K: usize>(&self, p: &Program, x: T) -> [T; K] {
+        const STACK: usize = 32;
+        let run = |regs: &mut [T]| {
+            let mut m = Machine::new(regs, p, &self.params, 1);
+            m.run(p, &[x]);
+            std::array::from_fn(|k| m.output(p, k, 1)[0])
+        };
+        if p.registers() <= STACK {
+            run(&mut [T::default(); STACK][..p.registers()])
+        } else {
+            run(&mut vec![T::default(); p.registers()])
+        }
     }
 }
 
 /// A register file of `width` elements per register, with the program's constants
 /// and parameters loaded.
-struct Machine<T> {
-    regs: Vec<T>,
+struct Machine<'r, T> {
+    regs: &'r mut [T],
     width: usize,
 }
 
-impl<T: Real> Machine<T> {
+impl<'r, T: Real> Machine<'r, T> {
+    /// Loads `p`'s constants and parameters into `regs`, which holds
+    /// `p.registers() * width` elements.
     #[inline(always)]
-    fn new(p: &Program, params: &[f64], width: usize) -> Machine<T> {
-        let mut regs = vec![T::default(); p.registers() * width];
+    fn new(regs: &'r mut [T], p: &Program, params: &[f64], width: usize) -> Machine<'r, T> {
         for &(r, load) in p.loads() {
             let v = match load {
                 Load::Const(v) => v,
@@ -287,7 +298,7 @@ impl<T: Real> Machine<T> {
         let n = x.len();
         self.regs[..n].copy_from_slice(x);
         for instr in p.code() {
-            step(&mut self.regs, self.width, n, instr);
+            step(self.regs, self.width, n, instr, p.windows());
         }
     }
 
@@ -310,7 +321,7 @@ impl<T: Real> Machine<T> {
 /// destination is never an operand (see [`actdiff_core::compiled`]), so the register
 /// file splits around it into the registers before and after.
 #[inline(always)]
-fn step<T: Real>(regs: &mut [T], width: usize, n: usize, instr: &Instr) {
+fn step<T: Real>(regs: &mut [T], width: usize, n: usize, instr: &Instr, windows: &[RootWindow]) {
     let d = instr.dst as usize;
     let (before, rest) = regs.split_at_mut(d * width);
     let (dst, after) = rest.split_at_mut(width);
@@ -354,6 +365,63 @@ fn step<T: Real>(regs: &mut [T], width: usize, n: usize, instr: &Instr) {
             |c, a, b| if c != zero { a } else { b },
         ),
         Op::PropagateNan(a, v) => map2(out, get(a), get(v), T::propagate_nan),
+        Op::Window(k, general) => window(out, get(INPUT), get(general), &windows[k as usize]),
+    }
+}
+
+/// Lanes of a window's evaluation: enough for two or four vector registers, which
+/// hold the recurrence across all the coefficients.
+const WINDOW_LANES: usize = 16;
+
+/// `out = if low < d < high { d · q(t) } else { general }` for a root window, with the
+/// operations of the emitter in its order (see [`Program::windows`]). Lanes of
+/// elements go through the coefficients together, so that the recurrence stays in
+/// machine registers and vectorizes, as in generated code.
+#[inline(always)]
+fn window<T: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindow) {
+    let c = |v: f64| T::from_f64(v);
+    let (hi, lo, mid, inv_half) = (c(w.center_hi), c(w.center_lo), c(w.mid), c(w.inv_half));
+    let (low, high) = (c(w.low), c(w.high));
+    // The coefficients in `T`, on the stack: every window of `refine` has at most 29.
+    let mut stack = [T::default(); 32];
+    let heap: Vec<T>;
+    let coeffs: &[T] = if w.coeffs.len() <= stack.len() {
+        for (s, &v) in stack.iter_mut().zip(&w.coeffs) {
+            *s = c(v);
+        }
+        &stack[..w.coeffs.len()]
+    } else {
+        heap = w.coeffs.iter().map(|&v| c(v)).collect();
+        &heap
+    };
+    // `Program` leaves out windows of fewer than two coefficients.
+    let [c0, inner @ .., last] = coeffs else {
+        return out.copy_from_slice(general);
+    };
+    const L: usize = WINDOW_LANES;
+    for ((os, xs), gs) in out.chunks_mut(L).zip(x.chunks(L)).zip(general.chunks(L)) {
+        let mut xl = [T::default(); L];
+        xl[..xs.len()].copy_from_slice(xs);
+        let (mut d, mut t, mut two_t) = ([T::default(); L], [T::default(); L], [T::default(); L]);
+        for k in 0..L {
+            d[k] = (xl[k] - hi) - lo;
+            t[k] = (d[k] - mid) * inv_half;
+            two_t[k] = t[k] + t[k];
+        }
+        // b_{n-1} = c_{n-1}, b_n = 0; then b_j = c_j + 2t·b_{j+1} - b_{j+2} down to b_1.
+        let (mut b1, mut b2) = ([*last; L], [T::default(); L]);
+        for &cj in inner.iter().rev() {
+            for k in 0..L {
+                let b0 = cj + two_t[k] * b1[k] - b2[k];
+                b2[k] = b1[k];
+                b1[k] = b0;
+            }
+        }
+        for (k, (o, &g)) in os.iter_mut().zip(gs).enumerate() {
+            let q = *c0 + t[k] * b1[k] - b2[k];
+            let inside = (d[k] > low) & (d[k] < high);
+            *o = if inside { d[k] * q } else { g };
+        }
     }
 }
 
@@ -433,27 +501,31 @@ impl<T: Real> Activation<T> for Dynamic {
     }
 
     fn forward_finite(&self, x: T) -> T {
-        self.scalar(&self.programs::<T>().forward, x)
+        let [f] = self.scalar(&self.programs::<T>().forward, x);
+        f
     }
 
     fn derivative_finite(&self, x: T) -> T {
-        self.scalar(&self.programs::<T>().derivative, x)
+        let [d] = self.scalar(&self.programs::<T>().derivative, x);
+        d
     }
 
     fn forward_and_derivative_finite(&self, x: T) -> (T, T) {
-        let p = &self.programs::<T>().forward_and_derivative;
-        let mut m = Machine::new(p, &self.params, 1);
-        m.run(p, &[x]);
-        (m.output(p, 0, 1)[0], m.output(p, 1, 1)[0])
+        let [f, d] = self.scalar(&self.programs::<T>().forward_and_derivative, x);
+        (f, d)
     }
 
     fn second_derivative_finite(&self, x: T) -> T {
-        self.scalar(&self.programs::<T>().second_derivative, x)
+        let [d2] = self.scalar(&self.programs::<T>().second_derivative, x);
+        d2
     }
 
     fn param_derivative_finite(&self, index: usize, x: T) -> T {
         match self.programs::<T>().param_derivatives.get(index) {
-            Some(p) => self.scalar(p, x),
+            Some(p) => {
+                let [dp] = self.scalar(p, x);
+                dp
+            }
             None => T::from_f64(f64::NAN),
         }
     }
@@ -464,7 +536,9 @@ impl<T: Real> Activation<T> for Dynamic {
         vectorized(
             #[inline(always)]
             || {
-                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                let width = BLOCK.min(x.len());
+                let mut regs = vec![T::default(); p.registers() * width];
+                let mut m = Machine::new(&mut regs, p, &self.params, width);
                 for (xs, ys) in x.chunks(BLOCK).zip(y.chunks_mut(BLOCK)) {
                     m.run(p, xs);
                     store(ys, m.output(p, 0, xs.len()), xs, |v| self.forward(v));
@@ -478,7 +552,9 @@ impl<T: Real> Activation<T> for Dynamic {
         vectorized(
             #[inline(always)]
             || {
-                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                let width = BLOCK.min(x.len());
+                let mut regs = vec![T::default(); p.registers() * width];
+                let mut m = Machine::new(&mut regs, p, &self.params, width);
                 for xs in x.chunks_mut(BLOCK) {
                     let n = xs.len();
                     m.run(p, xs);
@@ -501,7 +577,9 @@ impl<T: Real> Activation<T> for Dynamic {
         vectorized(
             #[inline(always)]
             || {
-                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                let width = BLOCK.min(x.len());
+                let mut regs = vec![T::default(); p.registers() * width];
+                let mut m = Machine::new(&mut regs, p, &self.params, width);
                 let blocks = x
                     .chunks(BLOCK)
                     .zip(grad_out.chunks(BLOCK))
@@ -540,7 +618,9 @@ impl<T: Real> Activation<T> for Dynamic {
         vectorized(
             #[inline(always)]
             || {
-                let mut m = Machine::new(p, &self.params, BLOCK.min(x.len()));
+                let width = BLOCK.min(x.len());
+                let mut regs = vec![T::default(); p.registers() * width];
+                let mut m = Machine::new(&mut regs, p, &self.params, width);
                 let blocks = x
                     .chunks(BLOCK)
                     .zip(grad_out.chunks(BLOCK))
@@ -590,7 +670,9 @@ impl<T: Real> Activation<T> for Dynamic {
         vectorized(
             #[inline(always)]
             || {
-                let mut m = Machine::new(p, &self.params, BLOCK.min(whole));
+                let width = BLOCK.min(whole);
+                let mut regs = vec![T::default(); p.registers() * width];
+                let mut m = Machine::new(&mut regs, p, &self.params, width);
                 for (xs, gs) in x[..whole]
                     .chunks(BLOCK)
                     .zip(grad_out[..whole].chunks(BLOCK))
