@@ -64,6 +64,22 @@ fn main() {
         &Mish,
         "finite limits at ±inf where the naive formula gives NaN",
     );
+    println!("The whole catalogue (`actdiff::Builtin` parses these names, PyTorch's):");
+    for b in Builtin::<f64>::all() {
+        let info = b.info();
+        let params: Vec<String> = info
+            .params
+            .iter()
+            .map(|p| format!("{}{} = {}", if p.learn { "learn " } else { "" }, p.name, p.default))
+            .collect();
+        let params = if params.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", params.join(", "))
+        };
+        println!("  {:<24} {}({}{params}) = {}", b.to_string(), info.name, info.input, info.formula);
+    }
+    println!();
     println!("Your own activation is one line too:");
     println!("    activation! {{ pub Swish(x; learn beta = 1) = x * sigmoid(beta * x); }}");
     println!("Then `Swish::<f32>::default().backward_slice(&x, &grad_out, &mut grad_in)` runs the generated kernel.");
