@@ -36,7 +36,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         };
         let (f, d) = (act.forward(x), act.derivative(x));
-        if writeln!(out, "{:08x} {:08x} {:08x}", x.to_bits(), f.to_bits(), d.to_bits()).is_err() {
+        if writeln!(
+            out,
+            "{:08x} {:08x} {:08x}",
+            x.to_bits(),
+            f.to_bits(),
+            d.to_bits()
+        )
+        .is_err()
+        {
             return ExitCode::from(1);
         }
     }

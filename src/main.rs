@@ -70,14 +70,27 @@ fn main() {
         let params: Vec<String> = info
             .params
             .iter()
-            .map(|p| format!("{}{} = {}", if p.learn { "learn " } else { "" }, p.name, p.default))
+            .map(|p| {
+                format!(
+                    "{}{} = {}",
+                    if p.learn { "learn " } else { "" },
+                    p.name,
+                    p.default
+                )
+            })
             .collect();
         let params = if params.is_empty() {
             String::new()
         } else {
             format!("; {}", params.join(", "))
         };
-        println!("  {:<24} {}({}{params}) = {}", b.to_string(), info.name, info.input, info.formula);
+        println!(
+            "  {:<24} {}({}{params}) = {}",
+            b.to_string(),
+            info.name,
+            info.input,
+            info.formula
+        );
     }
     println!();
     println!("Your own activation is one line too:");
