@@ -3,7 +3,7 @@ PyTorch on (same seed, same 20,000 points, same mpmath references, same metric),
 the two can be compared line by line. Needs numpy and mpmath; builds nothing itself:
 
     cargo build --release --example eval_points
-    python tests/oracle/ulp_vs_torch.py [N]
+    python tests/oracle/ulp_vs_torch.py [N] [name,name...]
 """
 import struct
 import subprocess
@@ -46,8 +46,11 @@ def ulp_err(got, want):
 def f32(h): return struct.unpack("<f", struct.pack("<I", int(h, 16)))[0]
 
 
+ONLY = sys.argv[2].split(",") if len(sys.argv) > 2 else list(REF)
 points = "\n".join(repr(float(x)) for x in xs)
 for name, (f, df) in REF.items():
+    if name not in ONLY:
+        continue
     out = subprocess.run(["target/release/examples/eval_points", name], input=points, capture_output=True, text=True, check=True).stdout.split("\n")
     vals = [tuple(f32(c) for c in line.split()) for line in out if line.strip()]
     fe = max(ulp_err(np.float32(v[1]), f(mp.mpf(float(v[0])))) for v in vals)
