@@ -1,99 +1,150 @@
 //! The `actdiff` command-line tool. With no arguments it gives a tour of the
-//! built-in activations: each formula as written, the derivatives the engine
-//! generated from it, and their values at a few points including the kink.
+//! built-in activations; its subcommands show, differentiate and expand any
+//! built-in or definition.
 
-use actdiff::prelude::*;
+mod tour;
 
-/// Points of the tour's value tables: both sides of 0, the kink itself, and the tails.
-const POINTS: [f64; 8] = [
-    f64::NEG_INFINITY,
-    -3.0,
-    -1.0,
-    -0.0,
-    0.0,
-    0.5,
-    2.0,
-    f64::INFINITY,
-];
+use actdiff::{Builtin, Dynamic};
+use actdiff_core::diff::differentiate_node;
+use actdiff_core::print::to_dsl;
+use actdiff_core::{compile_str, Node};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::str::FromStr;
 
-fn show<A: Activation<f64>>(a: &A, note: &str) {
-    let info = a.info();
-    println!("{}  —  {note}", info.name);
-    println!("  f(x)   = {}", info.formula);
-    println!("  f'(x)  = {}", info.derivative);
-    println!("  f''(x) = {}", info.second_derivative);
-    for p in info.params.iter() {
-        let learn = if p.learn { "learned, " } else { "" };
-        println!(
-            "  ∂f/∂{} = {}   ({learn}default {})",
-            p.name, p.derivative, p.default
-        );
-    }
-    println!(
-        "  {:>8} {:>12} {:>12} {:>12}",
-        "x", "f(x)", "f'(x)", "f''(x)"
-    );
-    for &x in &POINTS {
-        println!(
-            "  {:>8} {:>12.6} {:>12.6} {:>12.6}",
-            format!("{x}"),
-            a.forward(x),
-            a.derivative(x),
-            a.second_derivative(x)
-        );
-    }
-    println!();
+/// Activation functions written as math, with derivatives generated at compile time.
+#[derive(Parser)]
+#[command(name = "actdiff", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
 }
 
-fn main() {
-    println!(
-        "actdiff: activation functions written as math, derivatives generated at compile time.\n"
-    );
-    println!("Each built-in below is one line of `activation!` in crates/actdiff/src/builtins.rs;");
-    println!("everything after its formula was derived and simplified by the engine.\n");
-    show(&Relu, "derivative 0 at the kink x = 0, as PyTorch");
-    show(
-        &LeakyRelu::<f64>::default(),
-        "derivative = negative_slope at x = 0, as PyTorch",
-    );
-    show(
-        &Prelu::<f64>::default(),
-        "alpha is learned: param_gradient_sum gives its gradient",
-    );
-    show(
-        &Mish,
-        "finite limits at ±inf where the naive formula gives NaN",
-    );
-    println!("The whole catalogue (`actdiff::Builtin` parses these names, PyTorch's):");
-    for b in Builtin::<f64>::all() {
-        let info = b.info();
-        let params: Vec<String> = info
-            .params
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}{} = {}",
-                    if p.learn { "learn " } else { "" },
-                    p.name,
-                    p.default
-                )
-            })
-            .collect();
-        let params = if params.is_empty() {
+#[derive(Subcommand)]
+enum Command {
+    /// Lists the built-ins with their formulas.
+    List,
+    /// Shows a built-in or a definition: formulas, derivatives, a value table.
+    Show {
+        /// A built-in's name (`gelu(approximate=tanh)`) or a definition
+        /// (`"Swish(x; beta = 1) = x * sigmoid(beta * x)"`).
+        target: String,
+    },
+    /// Differentiates an expression of `x`, or a definition, and prints the result.
+    Diff {
+        /// An expression of `x` (`"x * tanh(softplus(x))"`) or a definition.
+        expression: String,
+        /// How many times to differentiate.
+        #[arg(long, default_value_t = 1)]
+        order: u32,
+        /// The variable: the input (default) or a parameter's name.
+        #[arg(long)]
+        wrt: Option<String>,
+    },
+    /// Prints the Rust that `activation!` generates for a definition.
+    Expand {
+        /// A definition, e.g. `"pub Relu(x) = max(0, x);"`.
+        definition: String,
+    },
+}
+
+/// A definition given as text, or an expression of `x` made into one.
+fn as_definition(text: &str) -> String {
+    // A definition's signature closes with `)` followed by `=` (or `where`), which
+    // an expression of `x` never has at that point.
+    let t = text.trim();
+    let is_definition = t.split_once(')').is_some_and(|(_, rest)| {
+        rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+    }) || t.contains(" where ");
+    if is_definition {
+        t.trim_end_matches(';').to_string() + ";"
+    } else {
+        format!("F(x) = {t};")
+    }
+}
+
+fn show(target: &str) -> Result<(), String> {
+    if let Ok(b) = Builtin::<f64>::from_str(target) {
+        tour::show(&b, &b.to_string());
+        return Ok(());
+    }
+    let d = Dynamic::parse(&as_definition(target)).map_err(|e| e.to_string())?;
+    tour::show(&d, "a run-time definition");
+    Ok(())
+}
+
+fn diff(expression: &str, order: u32, wrt: Option<&str>) -> Result<(), String> {
+    let mut defs = compile_str(&as_definition(expression)).map_err(|e| e.to_string())?;
+    let mut def = defs.remove(0);
+    let span = def.graph.span(def.forward);
+    let var = match wrt {
+        None => def.graph.input(span),
+        Some(name) if name == def.graph.input_name => def.graph.input(span),
+        Some(name) => match def.graph.param_names.iter().position(|p| p == name) {
+            Some(i) => def.graph.param(i as u16, span),
+            None => {
+                return Err(format!(
+                    "`{name}` is neither the input `{}` nor a parameter",
+                    def.graph.input_name
+                ))
+            }
+        },
+    };
+    let wrt_name = match def.graph.node(var) {
+        Node::Param(i) => def.graph.param_names[i as usize].clone(),
+        _ => def.graph.input_name.clone(),
+    };
+    let mut f = def.forward;
+    println!("f = {}", to_dsl(&def.graph, f));
+    for k in 1..=order {
+        f = differentiate_node(&mut def.graph, f, var);
+        let ticks = if k == 1 {
             String::new()
         } else {
-            format!("; {}", params.join(", "))
+            format!("^{k}")
         };
-        println!(
-            "  {:<24} {}({}{params}) = {}",
-            b.to_string(),
-            info.name,
-            info.input,
-            info.formula
-        );
+        println!("d{ticks}f/d{wrt_name}{ticks} = {}", to_dsl(&def.graph, f));
     }
-    println!();
-    println!("Your own activation is one line too:");
-    println!("    activation! {{ pub Swish(x; learn beta = 1) = x * sigmoid(beta * x); }}");
-    println!("Then `Swish::<f32>::default().backward_slice(&x, &grad_out, &mut grad_in)` runs the generated kernel.");
+    Ok(())
+}
+
+fn expand(definition: &str) -> Result<(), String> {
+    let text = as_definition(definition);
+    // Report errors with a caret under the text, as `show` and `diff` do.
+    compile_str(&text).map_err(|e| e.to_string())?;
+    let tokens = proc_macro2::TokenStream::from_str(&text).map_err(|e| e.to_string())?;
+    let file: syn::File = syn::parse2(actdiff_core::expand(tokens)).map_err(|e| e.to_string())?;
+    print!("{}", prettyplease::unparse(&file));
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => {
+            tour::run();
+            Ok(())
+        }
+        Some(Command::List) => {
+            tour::list();
+            Ok(())
+        }
+        Some(Command::Show { target }) => show(&target),
+        Some(Command::Diff {
+            expression,
+            order,
+            wrt,
+        }) => diff(&expression, order, wrt.as_deref()),
+        Some(Command::Expand { definition }) => expand(&definition),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprint!("{message}");
+            if !message.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::FAILURE
+        }
+    }
 }
