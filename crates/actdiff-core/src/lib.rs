@@ -35,7 +35,7 @@ pub mod nan;
 pub mod print;
 pub mod refine;
 pub mod simplify;
-mod suggest;
+pub mod suggest;
 pub mod syntax;
 pub mod valid;
 

@@ -2,7 +2,7 @@
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of two
 /// neighbouring letters (the commonest typo: `tahn` for `tanh`).
-fn distance(a: &str, b: &str) -> usize {
+pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];

@@ -684,39 +684,12 @@ fn nearest(name: &str, candidates: &[&'static str]) -> Vec<&'static str> {
     let limit = (key.chars().count() / 3).max(1);
     let mut scored: Vec<(usize, &'static str)> = candidates
         .iter()
-        .map(|&c| (distance(&key, &normalized(c)), c))
+        .map(|&c| (actdiff_core::suggest::distance(&key, &normalized(c)), c))
         .filter(|&(d, _)| d <= limit)
         .collect();
     scored.sort_by_key(|&(d, _)| d);
     scored.truncate(3);
     scored.into_iter().map(|(_, c)| c).collect()
-}
-
-/// Edit distance with swaps of neighbours, as `actdiff-core`'s suggestions use; a
-/// copy, because the runtime does not depend on the compile-time engine.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
