@@ -7,6 +7,10 @@ use actdiff_core::eval::{branch_pattern, eval};
 use actdiff_core::{compile_str, Definition, NodeId};
 use proptest::prelude::*;
 
+#[path = "common/templates.rs"]
+mod templates;
+use templates::grow;
+
 /// Smooth one-argument forms; `{}` is the argument. Arguments of `ln`, `sqrt`, `pow`
 /// and divisions are kept positive so that most draws are defined.
 const UNARY: &[&str] = &[
@@ -44,39 +48,13 @@ const BINARY: &[&str] = &[
     "{ let u# = {}; u# * sigmoid(u#) + {} }",
 ];
 
-/// Substitutes the arguments; `#` becomes a number unique along any nesting path
-/// (the arguments' total length), so nested `let`s never shadow each other.
-fn fill(template: &str, args: &[String]) -> String {
-    let unique = args.iter().map(String::len).sum::<usize>().to_string();
-    let template = template.replace('#', &unique);
-    let mut out = String::new();
-    let mut parts = template.split("{}");
-    out.push_str(parts.next().unwrap_or(""));
-    for (k, part) in parts.enumerate() {
-        out.push_str(&args[k % args.len()]);
-        out.push_str(part);
-    }
-    out
-}
-
 fn expression() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         3 => Just("x".to_string()),
         1 => Just("a".to_string()),
         1 => (-2.0f64..2.0).prop_map(|c| format!("{c:.3}")),
     ];
-    leaf.prop_recursive(5, 40, 3, |inner| {
-        prop_oneof![
-            (prop::sample::select(UNARY), inner.clone()).prop_map(|(t, u)| fill(t, &[u])),
-            (
-                prop::sample::select(BINARY),
-                inner.clone(),
-                inner.clone(),
-                inner
-            )
-                .prop_map(|(t, a, b, c)| fill(t, &[a, b, c])),
-        ]
-    })
+    grow(leaf.boxed(), UNARY, BINARY, 5, 40)
 }
 
 /// Eighth-order central difference of `f` at `x` with step `h`.

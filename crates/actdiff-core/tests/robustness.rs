@@ -24,6 +24,10 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "common/templates.rs"]
+mod templates;
+use templates::grow;
+
 /// The longest one case may take, in a debug build on a loaded machine: a bound that
 /// catches a hang or an exponential blow-up. Typical cases take milliseconds; the root
 /// scan of `refine` on a parameterless formula takes the most, seconds for some small
@@ -293,19 +297,6 @@ const BINARY: &[&str] = &[
     "{} * (({} > 0) * 1)",
 ];
 
-fn fill(template: &str, args: &[String]) -> String {
-    let unique = args.iter().map(String::len).sum::<usize>().to_string();
-    let template = template.replace('#', &unique);
-    let mut out = String::new();
-    let mut parts = template.split("{}");
-    out.push_str(parts.next().unwrap_or(""));
-    for (k, part) in parts.enumerate() {
-        out.push_str(&args[k % args.len()]);
-        out.push_str(part);
-    }
-    out
-}
-
 fn expression() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         4 => Just("x".to_string()),
@@ -315,18 +306,7 @@ fn expression() -> impl Strategy<Value = String> {
             .prop_map(str::to_string),
         1 => (-3.0f64..3.0).prop_map(|c| format!("{c:.4}")),
     ];
-    leaf.prop_recursive(5, 48, 3, |inner| {
-        prop_oneof![
-            (prop::sample::select(UNARY), inner.clone()).prop_map(|(t, u)| fill(t, &[u])),
-            (
-                prop::sample::select(BINARY),
-                inner.clone(),
-                inner.clone(),
-                inner
-            )
-                .prop_map(|(t, a, b, c)| fill(t, &[a, b, c])),
-        ]
-    })
+    grow(leaf.boxed(), UNARY, BINARY, 5, 48)
 }
 
 proptest! {
