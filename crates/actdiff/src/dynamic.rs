@@ -31,7 +31,7 @@
 //! generated code: use the slice methods for throughput.
 
 use crate::dispatch::vectorized;
-use crate::kernels::same_len;
+use crate::kernels::{reduce_lanes, same_len, LANES};
 use crate::{Activation, ActivationInfo, ParamInfo, Real};
 use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
 use actdiff_core::graph::{CmpOp, Func};
@@ -491,10 +491,6 @@ fn store<T: Real>(out: &mut [T], results: &[T], inputs: &[T], at_infinity: impl 
     }
 }
 
-/// Lanes of the parameter-gradient sum, as in the generated kernels, so that both
-/// add in the same order and give the same sum.
-const LANES: usize = 16;
-
 impl<T: Real> Activation<T> for Dynamic {
     fn info(&self) -> &ActivationInfo {
         &self.info
@@ -698,14 +694,7 @@ impl<T: Real> Activation<T> for Dynamic {
         for (&xi, &gi) in x[whole..].iter().zip(&grad_out[whole..]) {
             total = total + gi * self.param_derivative(index, xi);
         }
-        let mut width = LANES;
-        while width > 1 {
-            width /= 2;
-            for k in 0..width {
-                acc[k] = acc[k] + acc[k + width];
-            }
-        }
-        acc[0] + total
+        reduce_lanes(acc, total)
     }
 }
 

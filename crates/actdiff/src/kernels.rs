@@ -134,7 +134,7 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
 
 /// Lanes of independent partial sums: enough for the compiler to keep a full
 /// vector of accumulators, which also makes the sum more accurate than a serial one.
-const LANES: usize = 16;
+pub(crate) const LANES: usize = 16;
 
 pub(crate) fn param_gradient_sum<T: Real, A: Activation<T>>(
     a: &A,
@@ -168,15 +168,20 @@ pub(crate) fn param_gradient_sum<T: Real, A: Activation<T>>(
             for (xi, gi) in x_tail.iter().zip(g_tail) {
                 total = total + *gi * a.param_derivative(index, *xi);
             }
-            // Pairwise reduction of the lanes.
-            let mut width = LANES;
-            while width > 1 {
-                width /= 2;
-                for k in 0..width {
-                    acc[k] = acc[k] + acc[k + width];
-                }
-            }
-            acc[0] + total
+            reduce_lanes(acc, total)
         },
     )
+}
+
+/// The lanes summed pairwise, then `tail` added: the order every parameter-gradient
+/// sum uses, so that run-time definitions give the generated kernels' bits.
+pub(crate) fn reduce_lanes<T: Real>(mut acc: [T; LANES], tail: T) -> T {
+    let mut width = LANES;
+    while width > 1 {
+        width /= 2;
+        for k in 0..width {
+            acc[k] = acc[k] + acc[k + width];
+        }
+    }
+    acc[0] + tail
 }
