@@ -37,23 +37,23 @@ impl Learnable for Pelu<f32> {
 
 /// Trains a small network on Iris with several actdiff activations.
 #[derive(Parser)]
-#[command(about)]
+#[command(about = "Trains a small network on Fisher's Iris data with several actdiff activations")]
 struct Args {
     /// Passes over the training set
-    #[arg(long, default_value_t = Config::default().epochs)]
+    #[arg(long, default_value_t = Config::default().epochs, value_parser = positive)]
     epochs: usize,
-    /// Hidden layer widths, comma-separated
-    #[arg(long, value_delimiter = ',', default_values_t = Config::default().hidden)]
+    /// Hidden layer widths, comma-separated (32,32)
+    #[arg(long, value_delimiter = ',', default_values_t = Config::default().hidden, value_parser = positive)]
     hidden: Vec<usize>,
     /// Adam's step size
     #[arg(long, default_value_t = Config::default().learning_rate)]
     lr: f32,
     /// Rows per gradient step
-    #[arg(long, default_value_t = Config::default().batch_size)]
+    #[arg(long, default_value_t = Config::default().batch_size, value_parser = positive)]
     batch_size: usize,
     /// Print a line every this many epochs
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    every: u64,
+    #[arg(long, default_value_t = 10, value_parser = positive)]
+    every: usize,
     /// Print only the summary
     #[arg(long)]
     quiet: bool,
@@ -63,6 +63,15 @@ struct Args {
     /// Seed of the weight initialization and the batch order
     #[arg(long, default_value_t = Config::default().seed)]
     seed: u64,
+}
+
+/// A count of at least 1, for the flags where 0 makes no sense.
+fn positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// What one training run ended with.
@@ -171,9 +180,8 @@ fn run<A: Learnable>(
     let start = Instant::now();
     let mut last = None;
     mlp::train(activation, split, config, |r: &EpochReport| {
-        let due = (r.epoch as u64).checked_rem(args.every) == Some(0)
-            || r.epoch == 1
-            || r.epoch == config.epochs;
+        let due =
+            r.epoch.checked_rem(args.every) == Some(0) || r.epoch == 1 || r.epoch == config.epochs;
         if !args.quiet && due {
             println!(
                 "epoch {:>4}  train loss {:.4} acc {:>5.1}%  test loss {:.4} acc {:>5.1}%{}",

@@ -296,12 +296,12 @@ impl<A: Learnable> Mlp<A> {
     /// zero biases, and a copy of `activation` after each hidden layer.
     ///
     /// # Panics
-    /// If `widths` has fewer than two entries, or `A::learned_mut` does not list
+    /// If `widths` has fewer than two entries or a zero, or `A::learned_mut` does not list
     /// exactly the parameters the activation declares with `learn`.
     pub fn new(widths: &[usize], activation: A, rng: &mut Rng) -> Mlp<A> {
         assert!(
-            widths.len() >= 2,
-            "a network needs an input and an output width"
+            widths.len() >= 2 && !widths.contains(&0),
+            "a network needs an input and an output width, none of them 0"
         );
         let mut a = activation.clone();
         assert_eq!(
@@ -535,7 +535,7 @@ pub struct Config {
     pub hidden: Vec<usize>,
     /// Passes over the training set.
     pub epochs: usize,
-    /// Rows per gradient step.
+    /// Rows per gradient step; at least 1.
     pub batch_size: usize,
     /// Adam's step size, for the weights and the activation's parameters alike.
     pub learning_rate: f32,
@@ -574,6 +574,9 @@ pub struct EpochReport {
 
 /// Trains a fresh network with `activation` on `split.train`, calling `report` after
 /// every epoch; returns the network.
+///
+/// # Panics
+/// If `config.batch_size` is 0 or a hidden width is 0.
 pub fn train<A: Learnable>(
     activation: A,
     split: &Split,
@@ -593,7 +596,7 @@ pub fn train<A: Learnable>(
     for epoch in 1..=config.epochs {
         rng.shuffle(&mut order);
         let (mut loss, mut correct) = (0.0f64, 0);
-        for batch in order.chunks(config.batch_size.max(1)) {
+        for batch in order.chunks(config.batch_size) {
             let b = data.select(batch);
             let g = net.gradients(&b.features, &b.labels);
             loss += f64::from(g.loss) * batch.len() as f64;
