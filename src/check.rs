@@ -165,12 +165,123 @@ fn cell(v: f64) -> String {
     }
 }
 
+/// One row of the agreement table: what is compared, the worst disagreement, and
+/// the limit it must stay within.
+struct Row {
+    name: String,
+    worst: Worst,
+    limit: f64,
+}
+
+/// Renders the special-value table into `out` and returns how many rows failed.
+fn special_values(out: &mut String, target: &Target, branch_points: &[f64]) -> usize {
+    let (single, double) = (target.single(), target.double());
+    let mut failures = 0;
+    let _ = writeln!(out, "\nspecial values");
+    let _ = writeln!(
+        out,
+        "  {:<14} {:>12} {:>12} {:>12} | {:>12} {:>12} {:>12}  result",
+        "x", "f32 f", "f32 f'", "f32 f''", "f64 f", "f64 f'", "f64 f''"
+    );
+    for row in specials(branch_points) {
+        let v32 = values(single, row.single).map(f64::from);
+        let v64 = values(double, row.double);
+        let nan_in = row.double.is_nan();
+        let nans = v32.iter().chain(&v64).filter(|v| v.is_nan()).count();
+        let verdict = if nan_in && nans < 6 {
+            "FAIL: NaN input, non-NaN output"
+        } else if !nan_in && nans > 0 {
+            "FAIL: NaN leak"
+        } else {
+            "ok"
+        };
+        if verdict != "ok" {
+            failures += 1;
+        }
+        let cells: Vec<String> = v32.iter().chain(&v64).map(|&v| cell(v)).collect();
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>12} {:>12} {:>12} | {:>12} {:>12} {:>12}  {verdict}",
+            row.label, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5],
+        );
+    }
+    failures
+}
+
+/// f' and f'' against differences of f and f', and each ∂f/∂p against a
+/// difference in its parameter, at `points`.
+fn difference_rows(target: &Target, points: &[f64]) -> Vec<Row> {
+    let double = target.double();
+    let (mut first, mut second) = (Worst::default(), Worst::default());
+    let pattern = |t: f64| Some(target.pattern(t));
+    for &x in points {
+        let d1 = double.derivative(x);
+        let d2 = double.second_derivative(x);
+        against_difference(&mut first, x, x, |t| double.forward(t), d1, pattern);
+        against_difference(&mut second, x, x, |t| double.derivative(t), d2, pattern);
+    }
+    let mut rows = vec![
+        Row {
+            name: "f' vs difference of f".to_string(),
+            worst: first,
+            limit: DIFFERENCE_LIMIT,
+        },
+        Row {
+            name: "f'' vs difference of f'".to_string(),
+            worst: second,
+            limit: DIFFERENCE_LIMIT,
+        },
+    ];
+    for (i, p) in double.info().params.iter().enumerate() {
+        let mut worst = Worst::default();
+        let value = target.params()[i];
+        let at = |v: f64| target.with_param(i, v).ok();
+        for &x in points {
+            let of = |v: f64| at(v).map_or(f64::NAN, |t| t.double().forward(x));
+            let pattern = |v: f64| at(v).map(|t| t.pattern(x));
+            let d = double.param_derivative(i, x);
+            against_difference(&mut worst, x, value, of, d, pattern);
+        }
+        rows.push(Row {
+            name: format!("∂f/∂{} vs difference in {}", p.name, p.name),
+            worst,
+            limit: DIFFERENCE_LIMIT,
+        });
+    }
+    rows
+}
+
+/// f, f' and f'' in f32 against f64 at `points`.
+fn precision_rows(target: &Target, points: &[f64]) -> Vec<Row> {
+    let (single, double) = (target.single(), target.double());
+    ["f", "f'", "f''"]
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let mut worst = Worst::default();
+            for &x in points {
+                let v64 = values(double, x)[k];
+                let v32 = f64::from(values(single, x as f32)[k]);
+                // Beyond f32's range an overflow to ±inf is the right answer.
+                if v64.abs() > f64::from(f32::MAX) {
+                    worst.skipped += 1;
+                    continue;
+                }
+                worst.add(x, disagreement(v32, v64));
+            }
+            Row {
+                name: format!("{name} in f32 vs f64"),
+                worst,
+                limit: SINGLE_LIMIT,
+            }
+        })
+        .collect()
+}
+
 /// Runs every check on `target` and renders the tables.
 pub fn check(target: &Target) -> Report {
     let mut out = String::new();
-    let mut failures = 0usize;
     let info = target.info();
-    let (single, double) = (target.single(), target.double());
     let branch_points = target.branch_points(f64::MIN, f64::MAX);
     let _ = writeln!(out, "check {}", target.label());
     let _ = writeln!(out, "  f(x)   = {}", info.formula);
@@ -186,68 +297,9 @@ pub fn check(target: &Target) -> Report {
             listed.join(", ")
         }
     );
-
-    let _ = writeln!(out, "\nspecial values");
-    let _ = writeln!(
-        out,
-        "  {:<14} {:>12} {:>12} {:>12} | {:>12} {:>12} {:>12}  result",
-        "x", "f32 f", "f32 f'", "f32 f''", "f64 f", "f64 f'", "f64 f''"
-    );
-    for row in specials(&branch_points) {
-        let v32 = values(single, row.single);
-        let v64 = values(double, row.double);
-        let nan_in = row.double.is_nan();
-        let nans =
-            v32.iter().filter(|v| v.is_nan()).count() + v64.iter().filter(|v| v.is_nan()).count();
-        let verdict = if nan_in && nans < 6 {
-            "FAIL: NaN input, non-NaN output"
-        } else if !nan_in && nans > 0 {
-            "FAIL: NaN leak"
-        } else {
-            "ok"
-        };
-        if verdict != "ok" {
-            failures += 1;
-        }
-        let _ = writeln!(
-            out,
-            "  {:<14} {:>12} {:>12} {:>12} | {:>12} {:>12} {:>12}  {verdict}",
-            row.label,
-            cell(f64::from(v32[0])),
-            cell(f64::from(v32[1])),
-            cell(f64::from(v32[2])),
-            cell(v64[0]),
-            cell(v64[1]),
-            cell(v64[2]),
-        );
-    }
+    let mut failures = special_values(&mut out, target, &branch_points);
 
     let points = sample_points();
-    let mut leaks: Vec<f64> = Vec::new();
-    let mut first = Worst::default();
-    let mut second = Worst::default();
-    for &x in &points {
-        let [f, d1, d2] = values(double, x);
-        if f.is_nan() || d1.is_nan() || d2.is_nan() {
-            leaks.push(x);
-        }
-        let pattern = |t: f64| Some(target.pattern(t));
-        against_difference(&mut first, x, x, |t| double.forward(t), d1, pattern);
-        against_difference(&mut second, x, x, |t| double.derivative(t), d2, pattern);
-    }
-    let mut param_rows: Vec<(String, Worst)> = Vec::new();
-    for (i, p) in info.params.iter().enumerate() {
-        let mut worst = Worst::default();
-        let value = target.params()[i];
-        let at = |v: f64| target.with_param(i, v).ok();
-        for &x in &points {
-            let of = |v: f64| at(v).map_or(f64::NAN, |t| t.double().forward(x));
-            let pattern = |v: f64| at(v).map(|t| t.pattern(x));
-            let d = double.param_derivative(i, x);
-            against_difference(&mut worst, x, value, of, d, pattern);
-        }
-        param_rows.push((format!("∂f/∂{} vs difference in {}", p.name, p.name), worst));
-    }
     let _ = writeln!(
         out,
         "\nagreement at {} points in [-20, 20] and out to ±2^20 (finite differences: f64, fourth order; \
@@ -256,53 +308,35 @@ pub fn check(target: &Target) -> Report {
     );
     let _ = writeln!(
         out,
-        "  {:<34} {:>8} {:>8} {:>12} {:>12} {:>8}  result",
+        "  {:<40} {:>8} {:>8} {:>12} {:>12} {:>8}  result",
         "row", "points", "skipped", "worst", "at x", "limit"
     );
-    let mut rows: Vec<(String, Worst, f64)> = vec![
-        ("f' vs difference of f".to_string(), first, DIFFERENCE_LIMIT),
-        (
-            "f'' vs difference of f'".to_string(),
-            second,
-            DIFFERENCE_LIMIT,
-        ),
-    ];
-    rows.extend(
-        param_rows
-            .into_iter()
-            .map(|(n, w)| (n, w, DIFFERENCE_LIMIT)),
-    );
-
-    for (k, name) in ["f", "f'", "f''"].iter().enumerate() {
-        let mut worst = Worst::default();
-        for &x in &points {
-            let v64 = values(double, x)[k];
-            let v32 = f64::from(values(single, x as f32)[k]);
-            // Beyond f32's range an overflow to ±inf is the right answer.
-            if v64.abs() > f64::from(f32::MAX) {
-                worst.skipped += 1;
-                continue;
-            }
-            worst.add(x, disagreement(v32, v64));
-        }
-        rows.push((format!("{name} in f32 vs f64"), worst, SINGLE_LIMIT));
-    }
-    for (name, worst, limit) in &rows {
-        let pass = worst.passes(*limit);
+    let rows = difference_rows(target, &points)
+        .into_iter()
+        .chain(precision_rows(target, &points));
+    for row in rows {
+        let pass = row.worst.passes(row.limit);
         if !pass {
             failures += 1;
         }
         let _ = writeln!(
             out,
-            "  {name:<34} {:>8} {:>8} {:>12.3e} {:>12} {limit:>8.1e}  {}",
-            worst.measured,
-            worst.skipped,
-            worst.worst,
-            cell(worst.at),
+            "  {:<40} {:>8} {:>8} {:>12.3e} {:>12} {:>8.1e}  {}",
+            row.name,
+            row.worst.measured,
+            row.worst.skipped,
+            row.worst.worst,
+            cell(row.worst.at),
+            row.limit,
             if pass { "pass" } else { "FAIL" }
         );
     }
 
+    let leaks: Vec<f64> = points
+        .iter()
+        .copied()
+        .filter(|&x| values(target.double(), x).iter().any(|v| v.is_nan()))
+        .collect();
     let _ = writeln!(
         out,
         "\nNaN leaks (NaN from f, f' or f'' for a non-NaN input, f64, at the points above)"

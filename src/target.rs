@@ -77,17 +77,15 @@ impl Target {
     }
 
     fn builtin(single: Builtin<f32>, double: Builtin<f64>) -> Target {
-        let info = double.info();
-        let params = builtin_params(&double);
         // The generated formula text compiles back to the same graph the macro
-        // built, which is all the branch points need; the values are passed
-        // separately, so the defaults written here do not matter.
-        let text = definition_text(info, &params);
-        let definition = compile_str(&text)
+        // built, which is all the branch points need. It declares the defaults
+        // (always finite numbers); the values in effect are passed at evaluation.
+        let definition = compile_str(&definition_text(double.info()))
             .map(|mut defs| defs.swap_remove(0))
             .unwrap_or_else(|e| {
                 panic!("the formula of built-in {double} does not compile back: {e}")
             });
+        let params = builtin_params(&double);
         Target {
             source: Source::Builtin(single, double),
             definition,
@@ -249,13 +247,12 @@ fn round_number(x: f64) -> f64 {
     }
 }
 
-/// A definition whose formula is `info`'s, with `values` as the defaults.
-fn definition_text(info: &ActivationInfo, values: &[f64]) -> String {
+/// The definition of `info`'s formula with its declared defaults.
+fn definition_text(info: &ActivationInfo) -> String {
     let params: Vec<String> = info
         .params
         .iter()
-        .zip(values)
-        .map(|(p, v)| format!("{} = {v:e}", p.name))
+        .map(|p| format!("{} = {:e}", p.name, p.default))
         .collect();
     let params = if params.is_empty() {
         String::new()
