@@ -3,7 +3,7 @@
 //! an expression of `x`), with its `f32` and `f64` implementations and the engine's graph,
 //! which locates the branch points.
 
-use actdiff::{Activation, ActivationInfo, Builtin, Dynamic};
+use actdiff::{Activation, ActivationInfo, Builtin, Dynamic, ParseBuiltinError};
 use actdiff_core::eval::branch_pattern;
 use actdiff_core::{compile_str, Definition};
 use std::str::FromStr;
@@ -49,14 +49,22 @@ impl Target {
     /// # Errors
     /// A mistake in a definition, rendered with a caret under the offending text.
     pub fn parse(text: &str) -> Result<Target, String> {
-        if let (Ok(single), Ok(double)) = (
-            Builtin::<f32>::from_str(text),
-            Builtin::<f64>::from_str(text),
-        ) {
-            return Ok(Target::builtin(single, double));
-        }
+        let not_builtin = match Builtin::<f64>::from_str(text) {
+            Ok(double) => {
+                let single = Builtin::<f32>::from_str(text).map_err(|e| format!("error: {e}"))?;
+                return Ok(Target::builtin(single, double));
+            }
+            Err(e) => e,
+        };
         let source = as_definition(text);
-        let dynamic = Dynamic::parse(&source).map_err(|e| e.to_string())?;
+        let dynamic = match Dynamic::parse(&source) {
+            Ok(dynamic) => dynamic,
+            // Text that names a built-in, or nearly (`mihs`, `celu(alpha=0)`,
+            // `leaky_relu(negative_slop=0.2)`), is better told what is wrong with it
+            // as a built-in than as an expression.
+            Err(_) if names_builtin(&not_builtin) => return Err(format!("error: {not_builtin}")),
+            Err(e) => return Err(e.to_string()),
+        };
         let definition = compile_str(&source)
             .map_err(|e| e.to_string())?
             .swap_remove(0);
@@ -244,6 +252,16 @@ fn round_number(x: f64) -> f64 {
         rounded
     } else {
         x
+    }
+}
+
+/// Whether a failure to parse a built-in still shows that one was meant: its name
+/// was known, or close to a known one.
+fn names_builtin(e: &ParseBuiltinError) -> bool {
+    match e {
+        ParseBuiltinError::UnknownName { nearest, .. } => !nearest.is_empty(),
+        ParseBuiltinError::Syntax { .. } => false,
+        _ => true,
     }
 }
 

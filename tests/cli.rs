@@ -146,6 +146,13 @@ fn plot_and_check_show_definition_errors_with_a_caret() {
         assert!(err.contains("error: unknown function `tahn`"), "{err}");
         assert!(err.contains("^^^^"), "{err}");
     }
+    // A misspelt built-in is told as one.
+    let (ok, _, err) = run(&["check", "leaky_relu(negative_slop=0.2)"]);
+    assert!(!ok);
+    assert!(
+        err.contains("has no parameter `negative_slop`; did you mean `negative_slope`?"),
+        "{err}"
+    );
     let (ok, _, err) = run(&["plot", "relu", "--range", "3..1"]);
     assert!(!ok);
     assert!(err.contains("the range 3..1 is empty"), "{err}");
