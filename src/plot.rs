@@ -151,11 +151,13 @@ fn register_embedded_font() -> Result<(), String> {
     }
 }
 
-/// Draws the chart onto `area`.
+/// Draws the chart onto `area`, which is `scale` times `options.size` (every length
+/// in pixels is multiplied by `scale`).
 fn draw<DB: DrawingBackend>(
     area: DrawingArea<DB, Shift>,
     target: &Target,
     options: &Options,
+    scale: u32,
 ) -> Result<(), String> {
     register_embedded_font()?;
     let (lo, hi) = match options.range {
@@ -168,7 +170,12 @@ fn draw<DB: DrawingBackend>(
     let curves = curves(target, options, (lo, hi));
     let (ylo, yhi) = y_range(&curves)?;
     let small = options.size.0 < 640;
-    let (text, caption_size) = if small { (12, 15) } else { (15, 20) };
+    let px = |n: u32| n * scale;
+    let (text, caption_size) = if small {
+        (px(12), px(15))
+    } else {
+        (px(15), px(20))
+    };
     let error = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&WHITE).map_err(error)?;
     let formula = &target.info().formula;
@@ -179,9 +186,9 @@ fn draw<DB: DrawingBackend>(
     };
     let mut chart = ChartBuilder::on(&area)
         .caption(caption, ("sans-serif", caption_size))
-        .margin(if small { 8 } else { 14 })
-        .x_label_area_size(if small { 28 } else { 40 })
-        .y_label_area_size(if small { 44 } else { 60 })
+        .margin(px(if small { 8 } else { 14 }))
+        .x_label_area_size(px(if small { 34 } else { 42 }))
+        .y_label_area_size(px(if small { 44 } else { 60 }))
         .build_cartesian_2d(lo..hi, ylo..yhi)
         .map_err(error)?;
     chart
@@ -190,11 +197,13 @@ fn draw<DB: DrawingBackend>(
         .label_style(("sans-serif", text))
         .axis_desc_style(("sans-serif", text))
         .max_light_lines(0)
-        .bold_line_style(RGBColor(225, 225, 225))
+        .bold_line_style(RGBColor(225, 225, 225).stroke_width(px(1)))
+        .axis_style(BLACK.stroke_width(px(1)))
+        .set_all_tick_mark_size(px(5))
         .draw()
         .map_err(error)?;
     // The axes through the origin, where they are in view.
-    let axis = BLACK.mix(0.55);
+    let axis = BLACK.mix(0.55).stroke_width(px(1));
     if ylo < 0.0 && yhi > 0.0 {
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -211,7 +220,7 @@ fn draw<DB: DrawingBackend>(
             )))
             .map_err(error)?;
     }
-    let width = if small { 2 } else { 3 };
+    let width = px(if small { 2 } else { 3 });
     for (curve, color) in curves.iter().zip(COLORS.iter().cycle()) {
         let style = color.stroke_width(width);
         // A non-finite value breaks the curve rather than bending it off the chart.
@@ -225,9 +234,9 @@ fn draw<DB: DrawingBackend>(
                 .draw_series(LineSeries::new(segment.iter().copied(), style))
                 .map_err(error)?;
             if !labelled {
-                series
-                    .label(curve.label.as_str())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                series.label(curve.label.as_str()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + px(18) as i32, y)], style)
+                });
                 labelled = true;
             }
         }
@@ -236,8 +245,10 @@ fn draw<DB: DrawingBackend>(
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
         .label_font(("sans-serif", text))
+        .margin(px(8))
+        .legend_area_size(px(26))
         .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
+        .border_style(BLACK.mix(0.4).stroke_width(px(1)))
         .draw()
         .map_err(error)?;
     area.present().map_err(error)?;
@@ -254,9 +265,14 @@ pub fn svg(target: &Target, options: &Options) -> Result<String, String> {
         SVGBackend::with_string(&mut out, options.size).into_drawing_area(),
         target,
         options,
+        1,
     )?;
     Ok(out)
 }
+
+/// How many pixels across one PNG pixel is drawn from: the bitmap backend does not
+/// antialias, so the image is drawn this many times larger and averaged down.
+const SUPERSAMPLE: u32 = 3;
 
 /// The plot as a PNG file's bytes.
 ///
@@ -264,13 +280,37 @@ pub fn svg(target: &Target, options: &Options) -> Result<String, String> {
 /// An empty range, or nothing finite to draw.
 pub fn png(target: &Target, options: &Options) -> Result<Vec<u8>, String> {
     let (w, h) = options.size;
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    let k = SUPERSAMPLE;
+    let (big_w, big_h) = (w * k, h * k);
+    let mut big = vec![0u8; big_w as usize * big_h as usize * 3];
     draw(
-        BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area(),
+        BitMapBackend::with_buffer(&mut big, (big_w, big_h)).into_drawing_area(),
         target,
         options,
+        k,
     )?;
-    Ok(png::encode(w, h, &rgb))
+    Ok(png::encode(
+        w,
+        h,
+        &downsample(&big, big_w as usize, k as usize),
+    ))
+}
+
+/// Averages each `k` × `k` block of an RGB image `width` pixels wide.
+fn downsample(rgb: &[u8], width: usize, k: usize) -> Vec<u8> {
+    let (w, h) = (width / k, rgb.len() / 3 / width / k);
+    let mut out = Vec::with_capacity(w * h * 3);
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let sum: usize = (0..k * k)
+                    .map(|i| rgb[((y * k + i / k) * width + x * k + i % k) * 3 + c] as usize)
+                    .sum();
+                out.push(((sum + k * k / 2) / (k * k)) as u8);
+            }
+        }
+    }
+    out
 }
 
 /// The documentation plot of every built-in: `f` and `f'` at [`DOCS_SIZE`], as
@@ -289,4 +329,18 @@ pub fn docs_svgs() -> Result<Vec<(String, String)>, String> {
         .iter()
         .map(|t| Ok((format!("{}.svg", t.stem()), svg(t, &options)?)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downsampling_averages_each_block() {
+        // A 4 × 2 image of RGB pixels: two 2 × 2 blocks.
+        let row0 = [0, 0, 0, 255, 255, 255, 10, 20, 30, 10, 20, 30];
+        let row1 = [255, 255, 255, 255, 255, 255, 10, 20, 30, 10, 20, 31];
+        let rgb: Vec<u8> = row0.iter().chain(&row1).copied().collect();
+        assert_eq!(downsample(&rgb, 4, 2), [191, 191, 191, 10, 20, 30]);
+    }
 }
