@@ -1,14 +1,16 @@
 //! The `actdiff` command-line tool. With no arguments it gives a tour of the
-//! built-in activations; its subcommands show, differentiate and expand any
-//! built-in or definition.
+//! built-in activations; its subcommands show, differentiate, expand, plot and
+//! check any built-in or definition, and measure the kernels' throughput.
 
 mod tour;
 
-use actdiff::{Builtin, Dynamic};
+use actdiff_cli::target::{as_definition, Target};
+use actdiff_cli::{check, plot, throughput};
 use actdiff_core::diff::differentiate_node;
 use actdiff_core::print::to_dsl;
 use actdiff_core::{compile_str, Node};
 use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
 
@@ -46,30 +48,114 @@ enum Command {
         /// A definition, e.g. `"pub Relu(x) = max(0, x);"`.
         definition: String,
     },
-}
-
-/// A definition given as text, or an expression of `x` made into one.
-fn as_definition(text: &str) -> String {
-    // A definition's signature closes with `)` followed by `=` (or `where`), which
-    // an expression of `x` never has at that point.
-    let t = text.trim();
-    let is_definition = t.split_once(')').is_some_and(|(_, rest)| {
-        rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
-    }) || t.contains(" where ");
-    if is_definition {
-        t.trim_end_matches(';').to_string() + ";"
-    } else {
-        format!("F(x) = {t};")
-    }
+    /// Draws f, f' and f'' over a range, as SVG or PNG.
+    Plot {
+        /// A built-in's name or a definition, as for `show`.
+        #[arg(required_unless_present = "docs")]
+        target: Option<String>,
+        /// The file to write, `.svg` or `.png` [default: <name>.svg].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The x range, `a..b` [default: -4..4, widened to show the kinks within ±10].
+        #[arg(long, allow_hyphen_values = true)]
+        range: Option<String>,
+        /// Which curves: 0 is f, 1 is f', 2 is f''.
+        #[arg(long, value_delimiter = ',', default_values_t = [0u32, 1, 2],
+              value_parser = clap::value_parser!(u32).range(0..=2))]
+        order: Vec<u32>,
+        /// Also draw the gradient with respect to each parameter.
+        #[arg(long)]
+        params: bool,
+        /// The image size in pixels, `WIDTHxHEIGHT`.
+        #[arg(long, default_value = "800x500")]
+        size: String,
+        /// Instead, write the documentation plot of every built-in into this
+        /// directory (`docs/plots`).
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["target", "output", "range", "params"])]
+        docs: Option<PathBuf>,
+    },
+    /// Checks a built-in or a definition: special values, derivatives against finite
+    /// differences, f32 against f64, NaN leaks. Fails if a check fails.
+    Check {
+        /// A built-in's name or a definition, as for `show`.
+        target: String,
+    },
+    /// Measures the slice kernels' throughput, in the peers' line format.
+    Bench {
+        #[command(flatten)]
+        options: throughput::Options,
+    },
 }
 
 fn show(target: &str) -> Result<(), String> {
-    if let Ok(b) = Builtin::<f64>::from_str(target) {
-        tour::show(&b, &b.to_string());
-        return Ok(());
+    let t = Target::parse(target)?;
+    let note = if t.is_builtin() {
+        t.label()
+    } else {
+        "a run-time definition".to_string()
+    };
+    tour::show(t.double(), &note);
+    Ok(())
+}
+
+/// `a..b` as two numbers.
+fn parse_range(text: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("expected the range as `a..b`, like `-5..5`, got `{text}`");
+    let (a, b) = text.split_once("..").ok_or_else(bad)?;
+    let a = a.trim().parse::<f64>().map_err(|_| bad())?;
+    let b = b.trim().parse::<f64>().map_err(|_| bad())?;
+    Ok((a, b))
+}
+
+/// `WIDTHxHEIGHT` in pixels.
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("expected the size as `WIDTHxHEIGHT`, like `800x500`, got `{text}`");
+    let (w, h) = text.split_once('x').ok_or_else(bad)?;
+    match (w.trim().parse::<u32>(), h.trim().parse::<u32>()) {
+        (Ok(w), Ok(h)) if (64..=8192).contains(&w) && (64..=8192).contains(&h) => Ok((w, h)),
+        _ => Err(bad()),
     }
-    let d = Dynamic::parse(&as_definition(target)).map_err(|e| e.to_string())?;
-    tour::show(&d, "a run-time definition");
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes the documentation plots into `dir`.
+fn plot_docs(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let plots = plot::docs_svgs()?;
+    for (name, svg) in &plots {
+        write(&dir.join(name), svg.as_bytes())?;
+    }
+    println!("wrote {} plots into {}", plots.len(), dir.display());
+    Ok(())
+}
+
+fn plot(
+    target: &str,
+    output: Option<PathBuf>,
+    range: Option<&str>,
+    options: plot::Options,
+) -> Result<(), String> {
+    let t = Target::parse(target)?;
+    let options = plot::Options {
+        range: range.map(parse_range).transpose()?,
+        ..options
+    };
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("{}.svg", t.stem())));
+    let bytes = match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => plot::svg(&t, &options)?.into_bytes(),
+        Some(e) if e.eq_ignore_ascii_case("png") => plot::png(&t, &options)?,
+        _ => {
+            return Err(format!(
+                "cannot tell the format of {}: name it .svg or .png",
+                path.display()
+            ))
+        }
+    };
+    write(&path, &bytes)?;
+    println!("wrote {}", path.display());
     Ok(())
 }
 
@@ -136,6 +222,45 @@ fn main() -> ExitCode {
             wrt,
         }) => diff(&expression, order, wrt.as_deref()),
         Some(Command::Expand { definition }) => expand(&definition),
+        Some(Command::Plot {
+            docs: Some(dir), ..
+        }) => plot_docs(&dir),
+        Some(Command::Plot {
+            target,
+            output,
+            range,
+            order,
+            params,
+            size,
+            docs: None,
+        }) => parse_size(&size).and_then(|size| {
+            let options = plot::Options {
+                orders: order,
+                params,
+                size,
+                ..plot::Options::default()
+            };
+            // clap requires the target when `--docs` is absent.
+            plot(
+                &target.unwrap_or_default(),
+                output,
+                range.as_deref(),
+                options,
+            )
+        }),
+        Some(Command::Check { target }) => Target::parse(&target).and_then(|t| {
+            let report = check::check(&t);
+            print!("{}", report.text);
+            if report.failures == 0 {
+                Ok(())
+            } else {
+                Err(format!("check: {} check(s) failed", report.failures))
+            }
+        }),
+        Some(Command::Bench { options }) => {
+            throughput::report(&options, "bench");
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,7 +17,7 @@ const POINTS: [f64; 8] = [
 ];
 
 /// Prints an activation's formulas and a value table at [`POINTS`].
-pub fn show<A: Activation<f64>>(a: &A, note: &str) {
+pub fn show<A: Activation<f64> + ?Sized>(a: &A, note: &str) {
     let info = a.info();
     println!("{}  —  {note}", info.name);
     println!("  f(x)   = {}", info.formula);

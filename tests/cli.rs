@@ -1,6 +1,8 @@
 //! The `actdiff` tool as a new user runs it: the tour, `list`, `show`, `diff`,
-//! `expand`, and an error with a caret under the offending text.
+//! `expand`, `plot`, `check`, `bench`, and errors with a caret under the offending
+//! text.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 fn run(args: &[&str]) -> (bool, String, String) {
@@ -74,4 +76,133 @@ fn errors_show_a_caret_and_fail() {
     assert!(err.contains("error: unknown function `tahn`"), "{err}");
     assert!(err.contains("^^^^"), "{err}");
     assert!(err.contains("help: did you mean `tanh`?"), "{err}");
+}
+
+/// A fresh path for an output file of this test run.
+fn output(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).expect("the temporary directory is writable");
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+#[test]
+fn plot_writes_an_svg_with_a_legend() {
+    let path = output("mish.svg");
+    let (ok, _, err) = run(&["plot", "mish", "-o", path.to_str().expect("utf-8")]);
+    assert!(ok, "{err}");
+    let svg = std::fs::read_to_string(&path).expect("the plot was written");
+    assert!(svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"));
+    assert!(
+        svg.contains("\nmish: f(x) = x * tanh(softplus(x))\n"),
+        "no caption"
+    );
+    for label in ["f(x)", "f&apos;(x)", "f&apos;&apos;(x)"] {
+        assert!(svg.contains(&format!("\n{label}\n")), "no legend {label}");
+    }
+    // A definition, a range with a negative start, the parameter gradients.
+    let path = output("swish.svg");
+    let (ok, _, err) = run(&[
+        "plot",
+        "Swish(x; beta = 1.5) = x * sigmoid(beta * x)",
+        "--range",
+        "-6..2",
+        "--params",
+        "-o",
+        path.to_str().expect("utf-8"),
+    ]);
+    assert!(ok, "{err}");
+    let svg = std::fs::read_to_string(&path).expect("the plot was written");
+    assert!(svg.contains("∂f/∂beta"), "{svg}");
+    assert!(
+        svg.contains("\n-6\n") || svg.contains("\n-6.0\n"),
+        "no tick at -6"
+    );
+}
+
+#[test]
+fn plot_writes_a_png() {
+    let path = output("relu.png");
+    let (ok, _, err) = run(&[
+        "plot",
+        "relu",
+        "--order",
+        "0,1",
+        "-o",
+        path.to_str().expect("utf-8"),
+    ]);
+    assert!(ok, "{err}");
+    let png = std::fs::read(&path).expect("the plot was written");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png[16..24], &[0, 0, 3, 32, 0, 0, 1, 244], "800 x 500");
+}
+
+#[test]
+fn plot_and_check_show_definition_errors_with_a_caret() {
+    for command in ["plot", "check"] {
+        let (ok, _, err) = run(&[command, "x * tahn(x)"]);
+        assert!(!ok);
+        assert!(err.contains("error: unknown function `tahn`"), "{err}");
+        assert!(err.contains("^^^^"), "{err}");
+    }
+    // A misspelt built-in is told as one.
+    let (ok, _, err) = run(&["check", "leaky_relu(negative_slop=0.2)"]);
+    assert!(!ok);
+    assert!(
+        err.contains("has no parameter `negative_slop`; did you mean `negative_slope`?"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&["plot", "relu", "--range", "3..1"]);
+    assert!(!ok);
+    assert!(err.contains("the range 3..1 is empty"), "{err}");
+}
+
+#[test]
+fn check_passes_for_mish() {
+    let (ok, out, err) = run(&["check", "mish"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("f' vs difference of f"), "{out}");
+    assert!(out.contains("all checks pass"), "{out}");
+}
+
+#[test]
+fn check_fails_on_a_nan_leak() {
+    // Without the built-in `tanhexp`'s linear branch, `exp` overflows and the
+    // derivative's `x * sech2(exp(x)) * exp(x)` is `0 * inf`.
+    let (ok, out, _) = run(&["check", "x * tanh(exp(x))"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("FAIL: NaN leak"), "{out}");
+    let (ok, out, err) = run(&["check", "tanhexp"]);
+    assert!(ok, "{out}{err}");
+}
+
+#[test]
+fn check_finds_the_kinks() {
+    let (ok, out, _) = run(&["check", "hardswish"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("branch points (kinks, thresholds, switches of form): -3, 3"),
+        "{out}"
+    );
+    assert!(out.contains("branch 3 "), "{out}");
+}
+
+#[test]
+fn bench_prints_the_peers_line_format() {
+    let (ok, out, err) = run(&["bench", "--sizes", "8", "--filter", "mish"]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("# actdiff "), "{out}");
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    // copy and mish's fwd, bwd and fwd+bwd, in f32 and f64.
+    assert_eq!(lines.len(), 8, "{out}");
+    assert!(
+        lines[0].starts_with("actdiff copy(memcpy)   float32  n=2^8  "),
+        "{out}"
+    );
+    assert!(lines.iter().all(|l| l.ends_with(" GB/s")), "{out}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("actdiff mish.bwd ")),
+        "{out}"
+    );
 }

@@ -16,34 +16,48 @@ use crate::{activation, Real};
 
 activation! {
     /// Rectified linear unit: `max(0, x)`. Derivative 0 at 0, as PyTorch's `relu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/relu.svg")]
     pub Relu(x) = max(0, x);
 
     /// ReLU capped at 6: `min(max(0, x), 6)`. Derivative 0 at both 0 and 6, as
     /// PyTorch's `relu6`.
+    ///
+    #[doc = include_str!("../../../docs/plots/relu6.svg")]
     pub Relu6(x) = clamp(x, 0, 6);
 
     /// Leaky ReLU: slope `negative_slope` below zero. Derivative `negative_slope` at 0,
     /// as PyTorch's `leaky_relu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/leaky_relu.svg")]
     pub LeakyRelu(x; negative_slope = 0.01) = if x > 0 { x } else { negative_slope * x };
 
     /// Parametric ReLU: the slope below zero, `alpha`, is learned
     /// ([`param_gradient_sum`](crate::Activation::param_gradient_sum) gives its
     /// gradient). Derivative `alpha` at 0, as PyTorch's `prelu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/prelu.svg")]
     pub Prelu(x; learn alpha = 0.25) = if x > 0 { x } else { alpha * x };
 
     /// Randomized leaky ReLU, evaluation form: the slope below zero is the mean of
     /// the sampling range, `(lower + upper) / 2`, as PyTorch's `rrelu` with
     /// `training=False`. Derivative the slope at 0. The training form, with a slope
     /// sampled per element, is [`Rrelu::forward_with_slopes`].
+    ///
+    #[doc = include_str!("../../../docs/plots/rrelu.svg")]
     pub Rrelu(x; lower = 0.125, upper = 0.3333333333333333) where lower <= upper =
         if x > 0 { x } else { (lower + upper) / 2 * x };
 
     /// Exponential linear unit: `alpha·(exp(x) - 1)` below zero. Derivative at 0 from
     /// the left, `alpha`, as PyTorch's `elu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/elu.svg")]
     pub Elu(x; alpha = 1) = if x > 0 { x } else { alpha * expm1(x) };
 
     /// Scaled ELU (Klambauer et al., 2017) with its fixed constants. Derivative at 0
     /// from the left, `scale·alpha`, as PyTorch's `selu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/selu.svg")]
     pub Selu(x) = {
         let alpha = 1.6732632423543772848170429916717;
         let scale = 1.0507009873554804934193349852946;
@@ -52,6 +66,8 @@ activation! {
 
     /// Continuously differentiable ELU: `alpha·(exp(x/alpha) - 1)` below zero.
     /// Derivative at 0 from the left, 1, as PyTorch's `celu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/celu.svg")]
     pub Celu(x; alpha = 1) where alpha != 0 = if x > 0 { x } else { alpha * expm1(x / alpha) };
 
     /// Gaussian error linear unit, exact: `x·Φ(x)`, written `0.5·x·erfc(-x/√2)` so that
@@ -59,6 +75,8 @@ activation! {
     /// `approximate='none'` loses it: `1 + erf(u)` cancels). Beyond ±40, where
     /// `erfc` is 0 or 2 to every precision, its argument stops moving, so that the
     /// derivatives meet no `x²` overflowing into `inf · 0`.
+    ///
+    #[doc = include_str!("../../../docs/plots/gelu.svg")]
     pub Gelu(x) = 0.5 * x * erfc(-0.7071067811865476 * clamp(x, -40, 40));
 
     /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written
@@ -66,25 +84,37 @@ activation! {
     /// of `1 + tanh`. PyTorch's `gelu` with `approximate='tanh'`. Beyond ±40, where
     /// the sigmoid is 0 or 1 to every precision, the cube stops growing, so that it
     /// cannot overflow into `inf · 0` in the derivatives.
+    ///
+    #[doc = include_str!("../../../docs/plots/gelu_tanh.svg")]
     pub GeluTanh(x) = x * sigmoid(1.5957691216057308 * (x + 0.044715 * powi(clamp(x, -40, 40), 3)));
 
     /// Sigmoid linear unit: `x·σ(x)`, PyTorch's `silu`.
+    ///
+    #[doc = include_str!("../../../docs/plots/silu.svg")]
     pub Silu(x) = x * sigmoid(x);
 
     /// Swish (Ramachandran et al., 2017): `x·σ(beta·x)` with a learned `beta`.
+    ///
+    #[doc = include_str!("../../../docs/plots/swish.svg")]
     pub Swish(x; learn beta = 1) = x * sigmoid(beta * x);
 
     /// Mish (Misra, 2019): `x * tanh(softplus(x))`. Finite limits at ±inf:
     /// `mish(-inf) = -0`, `mish'(+inf) = 1`, `mish'(-inf) = 0`.
+    ///
+    #[doc = include_str!("../../../docs/plots/mish.svg")]
     pub Mish(x) = x * tanh(softplus(x));
 
     /// Softplus: `ln(1 + exp(beta·x)) / beta`, linear where `beta·x > threshold`
     /// (strictly), as PyTorch's `softplus`.
+    ///
+    #[doc = include_str!("../../../docs/plots/softplus.svg")]
     pub Softplus(x; beta = 1, threshold = 20) where beta != 0 =
         if beta * x > threshold { x } else { softplus(beta * x) / beta };
 
     /// Softsign: `x / (1 + |x|)`, PyTorch's `softsign`. Written `±(1 - 1/(1 + |x|))`
     /// for `|x| >= 1`, where the derivative of the direct form cancels.
+    ///
+    #[doc = include_str!("../../../docs/plots/softsign.svg")]
     pub Softsign(x) = if abs(x) < 1 {
         x / (1 + abs(x))
     } else if x > 0 {
@@ -94,29 +124,43 @@ activation! {
     };
 
     /// Hyperbolic tangent, PyTorch's `tanh`.
+    ///
+    #[doc = include_str!("../../../docs/plots/tanh.svg")]
     pub Tanh(x) = tanh(x);
 
     /// Logistic sigmoid, PyTorch's `sigmoid`.
+    ///
+    #[doc = include_str!("../../../docs/plots/sigmoid.svg")]
     pub Sigmoid(x) = sigmoid(x);
 
     /// Hard tanh: `x` clamped to `[min_val, max_val]`. Derivative 0 at both
     /// boundaries, as PyTorch's `hardtanh`.
+    ///
+    #[doc = include_str!("../../../docs/plots/hardtanh.svg")]
     pub Hardtanh(x; min_val = -1, max_val = 1) where min_val <= max_val = clamp(x, min_val, max_val);
 
     /// Hard swish (Howard et al., 2019): `x·relu6(x + 3)/6`. Derivative 0 at -3 and 1 at
     /// 3, as PyTorch's `hardswish`.
+    ///
+    #[doc = include_str!("../../../docs/plots/hardswish.svg")]
     pub Hardswish(x) = x * clamp(x + 3, 0, 6) / 6;
 
     /// Hard sigmoid: `relu6(x + 3)/6`. Derivative 0 at ±3, as PyTorch's `hardsigmoid`.
+    ///
+    #[doc = include_str!("../../../docs/plots/hardsigmoid.svg")]
     pub Hardsigmoid(x) = clamp(x + 3, 0, 6) / 6;
 
     /// Log-sigmoid: `ln(σ(x))`, written `-softplus(-x)`, PyTorch's `logsigmoid`.
+    ///
+    #[doc = include_str!("../../../docs/plots/log_sigmoid.svg")]
     pub LogSigmoid(x) = -softplus(-x);
 
     /// Tanh shrink: `x - tanh(x)`, PyTorch's `tanhshrink`. That difference cancels for
     /// small `|x|`; there it is `x³ / (x² + 3 + x²/(5 + x²/(7 + ...)))`, from Lambert's
     /// continued fraction for `tanh`, which has no cancellation and is exact to `f64`
     /// rounding for `|x| < 1.5`.
+    ///
+    #[doc = include_str!("../../../docs/plots/tanhshrink.svg")]
     pub Tanhshrink(x) = if abs(x) < 1.5 {
         let s = x * x;
         x * s / (s + 3 + s / (5 + s / (7 + s / (9 + s / (11 + s / (13 + s / (15 + s / (17 + s / (19 + s / 21)))))))))
@@ -126,19 +170,27 @@ activation! {
 
     /// Soft shrink: `x ∓ lambd` outside `[-lambd, lambd]`, 0 inside. Derivative 0 at
     /// ±lambd, as PyTorch's `softshrink`.
+    ///
+    #[doc = include_str!("../../../docs/plots/softshrink.svg")]
     pub Softshrink(x; lambd = 0.5) where lambd >= 0 =
         if x > lambd { x - lambd } else if x < -lambd { x + lambd } else { 0 };
 
     /// Hard shrink: `x` outside `[-lambd, lambd]`, 0 inside. Derivative 0 at ±lambd,
     /// as PyTorch's `hardshrink`.
+    ///
+    #[doc = include_str!("../../../docs/plots/hardshrink.svg")]
     pub Hardshrink(x; lambd = 0.5) = if x > lambd || x < -lambd { x } else { 0 };
 
     /// Threshold: `x` above `threshold`, `value` at or below it. Derivative 0 at
     /// `threshold`, as PyTorch's `threshold`. PyTorch has no defaults for its two
     /// parameters; here they are 0 and 0, which make it ReLU.
+    ///
+    #[doc = include_str!("../../../docs/plots/threshold.svg")]
     pub Threshold(x; threshold = 0, value = 0) = if x > threshold { x } else { value };
 
     /// Quick GELU (as in CLIP): `x·σ(1.702·x)`.
+    ///
+    #[doc = include_str!("../../../docs/plots/quick_gelu.svg")]
     pub QuickGelu(x) = x * sigmoid(1.702 * x);
 
     /// Squareplus (Barron, 2021): `(x + √(x² + b)) / 2`, a smooth ReLU. Written
@@ -147,6 +199,8 @@ activation! {
     /// `√(x² + b) = |x|·√(1 + b/x²)` for `x² > b`, which cannot overflow and keeps the
     /// second derivative free of cancellation. `b = 0` is ReLU with no derivative at
     /// 0, so `b` must be positive.
+    ///
+    #[doc = include_str!("../../../docs/plots/squareplus.svg")]
     pub Squareplus(x; b = 4) where b > 0 = {
         let a = abs(x);
         let r = if a * a > b { a * sqrt(1 + b / a / a) } else { sqrt(a * a + b) };
@@ -154,14 +208,20 @@ activation! {
     };
 
     /// Squared ReLU (So et al., 2021): `max(0, x)²`. Derivative 0 at 0.
+    ///
+    #[doc = include_str!("../../../docs/plots/squared_relu.svg")]
     pub SquaredRelu(x) = powi(max(0, x), 2);
 
     /// Snake (Ziyin et al., 2020): `x + sin²(alpha·x)/alpha`, with a learned `alpha`.
+    ///
+    #[doc = include_str!("../../../docs/plots/snake.svg")]
     pub Snake(x; learn alpha = 1) where alpha != 0 = x + powi(sin(alpha * x), 2) / alpha;
 
     /// TanhExp (Liu and Di, 2020): `x·tanh(exp(x))`. Above 20, where `tanh(exp(x))`
     /// is 1 to every precision, it is `x`, so that `exp` cannot overflow into
     /// `0 · inf` in the derivative.
+    ///
+    #[doc = include_str!("../../../docs/plots/tanh_exp.svg")]
     pub TanhExp(x) = if x > 20 { x } else { x * tanh(exp(x)) };
 }
 

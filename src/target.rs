@@ -1,0 +1,301 @@
+//! What a subcommand works on: a built-in by PyTorch's name (`leaky_relu(negative_slope=0.2)`)
+//! or a definition given as text (`"Swish(x; beta = 1) = x * sigmoid(beta * x)"`, or just
+//! an expression of `x`), with its `f32` and `f64` implementations and the engine's graph,
+//! which locates the branch points.
+
+use actdiff::{Activation, ActivationInfo, Builtin, Dynamic, ParseBuiltinError};
+use actdiff_core::eval::branch_pattern;
+use actdiff_core::{compile_str, Definition};
+use std::str::FromStr;
+
+/// A definition given as text, or an expression of `x` made into one (`F(x) = ...;`).
+pub fn as_definition(text: &str) -> String {
+    // A definition's signature closes with `)` followed by `=` (or `where`), which
+    // an expression of `x` never has at that point.
+    let t = text.trim();
+    let is_definition = t.split_once(')').is_some_and(|(_, rest)| {
+        rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+    }) || t.contains(" where ");
+    if is_definition {
+        t.trim_end_matches(';').to_string() + ";"
+    } else {
+        format!("F(x) = {t};")
+    }
+}
+
+/// Where the activation comes from.
+#[derive(Clone)]
+enum Source {
+    /// A built-in: the code `activation!` generated, selected through [`Builtin`].
+    Builtin(Builtin<f32>, Builtin<f64>),
+    /// A definition compiled at run time (boxed: its programs are large).
+    Definition(Box<Dynamic>),
+}
+
+/// A built-in or a run-time definition, ready to evaluate in `f32` and `f64`.
+#[derive(Clone)]
+pub struct Target {
+    source: Source,
+    /// The engine's compiled form of the formula, for the branch points.
+    definition: Definition,
+    /// The parameter values in effect, in declaration order.
+    params: Vec<f64>,
+}
+
+impl Target {
+    /// Resolves a built-in's name (with parameters, as `show` accepts) or a
+    /// definition or expression.
+    ///
+    /// # Errors
+    /// A mistake in a definition, rendered with a caret under the offending text.
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let not_builtin = match Builtin::<f64>::from_str(text) {
+            Ok(double) => {
+                let single = Builtin::<f32>::from_str(text).map_err(|e| format!("error: {e}"))?;
+                return Ok(Target::builtin(single, double));
+            }
+            Err(e) => e,
+        };
+        let source = as_definition(text);
+        let dynamic = match Dynamic::parse(&source) {
+            Ok(dynamic) => dynamic,
+            // Text that names a built-in, or nearly (`mihs`, `celu(alpha=0)`,
+            // `leaky_relu(negative_slop=0.2)`), is better told what is wrong with it
+            // as a built-in than as an expression.
+            Err(_) if names_builtin(&not_builtin) => return Err(format!("error: {not_builtin}")),
+            Err(e) => return Err(e.to_string()),
+        };
+        let definition = compile_str(&source)
+            .map_err(|e| e.to_string())?
+            .swap_remove(0);
+        Ok(Target {
+            params: dynamic.params().to_vec(),
+            source: Source::Definition(Box::new(dynamic)),
+            definition,
+        })
+    }
+
+    /// Every built-in with its default parameters, in catalogue order.
+    pub fn all_builtins() -> Vec<Target> {
+        Builtin::<f32>::all()
+            .into_iter()
+            .zip(Builtin::<f64>::all())
+            .map(|(single, double)| Target::builtin(single, double))
+            .collect()
+    }
+
+    fn builtin(single: Builtin<f32>, double: Builtin<f64>) -> Target {
+        // The generated formula text compiles back to the same graph the macro
+        // built, which is all the branch points need. It declares the defaults
+        // (always finite numbers); the values in effect are passed at evaluation.
+        let definition = compile_str(&definition_text(double.info()))
+            .map(|mut defs| defs.swap_remove(0))
+            .unwrap_or_else(|e| {
+                panic!("the formula of built-in {double} does not compile back: {e}")
+            });
+        let params = builtin_params(&double);
+        Target {
+            source: Source::Builtin(single, double),
+            definition,
+            params,
+        }
+    }
+
+    /// The `f32` implementation.
+    pub fn single(&self) -> &dyn Activation<f32> {
+        match &self.source {
+            Source::Builtin(single, _) => single,
+            Source::Definition(d) => &**d,
+        }
+    }
+
+    /// The `f64` implementation.
+    pub fn double(&self) -> &dyn Activation<f64> {
+        match &self.source {
+            Source::Builtin(_, double) => double,
+            Source::Definition(d) => &**d,
+        }
+    }
+
+    /// Name and formulas.
+    pub fn info(&self) -> &ActivationInfo {
+        self.double().info()
+    }
+
+    /// How the target prints: a built-in's canonical text
+    /// (`leaky_relu(negative_slope=0.2)`), or a definition's name.
+    pub fn label(&self) -> String {
+        match &self.source {
+            Source::Builtin(_, double) => double.to_string(),
+            Source::Definition(d) => d.info().name.to_string(),
+        }
+    }
+
+    /// A file name stem: the type's name in snake case (`leaky_relu`, `gelu_tanh`).
+    pub fn stem(&self) -> String {
+        let mut stem = String::new();
+        for (k, c) in self.info().name.chars().enumerate() {
+            if c.is_uppercase() && k > 0 {
+                stem.push('_');
+            }
+            stem.extend(c.to_lowercase());
+        }
+        stem
+    }
+
+    /// Whether this is a built-in rather than a run-time definition.
+    pub fn is_builtin(&self) -> bool {
+        matches!(self.source, Source::Builtin(..))
+    }
+
+    /// The parameter values in effect, in declaration order.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    /// The same activation with parameter `index` set to `value`, for differences in
+    /// a parameter.
+    ///
+    /// # Errors
+    /// When the value violates a constraint of a built-in (`celu(alpha=0)`).
+    pub fn with_param(&self, index: usize, value: f64) -> Result<Target, String> {
+        let mut params = self.params.clone();
+        params[index] = value;
+        match &self.source {
+            Source::Builtin(_, double) => {
+                let args: Vec<String> = self
+                    .info()
+                    .params
+                    .iter()
+                    .zip(&params)
+                    .map(|(p, v)| format!("{}={v:e}", p.name))
+                    .collect();
+                Target::parse(&format!("{}({})", double.name(), args.join(", ")))
+            }
+            Source::Definition(d) => {
+                let dynamic = (**d)
+                    .clone()
+                    .with_params(&params)
+                    .map_err(|e| e.to_string())?;
+                Ok(Target {
+                    source: Source::Definition(Box::new(dynamic)),
+                    definition: self.definition.clone(),
+                    params,
+                })
+            }
+        }
+    }
+
+    /// Which branch of every comparison, `max`, `min` and `abs` of `f`, `f'` and
+    /// `f''` the point `x` takes (see [`branch_pattern`]): two points with the same
+    /// pattern lie in one smooth piece.
+    pub fn pattern(&self, x: f64) -> Vec<bool> {
+        let d = &self.definition;
+        branch_pattern(
+            &d.graph,
+            &[d.forward, d.derivative, d.second_derivative],
+            x,
+            &self.params,
+        )
+    }
+
+    /// The branch points in `[lo, hi]`, in order: where the pattern changes between
+    /// two adjacent floats, located by bisection from a grid (kinks such as ReLU's 0,
+    /// thresholds, and the switches between the forms a stable formula is written
+    /// in). Each is given as the round number it is within a few ulps of (`3` for
+    /// `x + 3 < 6`, which switches at `3 - 2^-51`), so that one kink is listed once.
+    /// Two switches closer together than the grid's spacing (1/8 up to 100, a
+    /// quarter octave beyond) count as one.
+    pub fn branch_points(&self, lo: f64, hi: f64) -> Vec<f64> {
+        let mut grid: Vec<f64> = (-800..=800).map(|k| f64::from(k) / 8.0).collect();
+        for e in -80..=400 {
+            let v = (f64::from(e) / 4.0).exp2();
+            grid.extend([v, -v]);
+        }
+        grid.extend([lo, hi]);
+        grid.retain(|&x| x >= lo && x <= hi);
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        let mut found = Vec::new();
+        for pair in grid.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            self.bisect(a, &self.pattern(a), b, &self.pattern(b), &mut found);
+        }
+        // `max(0, x)` and its derivative's `x > 0` switch on either side of 0.
+        found.dedup();
+        found
+    }
+
+    fn bisect(&self, a: f64, pa: &[bool], b: f64, pb: &[bool], found: &mut Vec<f64>) {
+        if pa == pb {
+            return;
+        }
+        let mid = a + (b - a) / 2.0;
+        if mid == a || mid == b {
+            found.push(round_number(a));
+            return;
+        }
+        let pm = self.pattern(mid);
+        self.bisect(a, pa, mid, &pm, found);
+        self.bisect(mid, &pm, b, pb, found);
+    }
+}
+
+/// `x` rounded to 12 significant digits when that moves it by a few ulps at most
+/// (`2.999999999999999` → `3`, `5e-324` → `0`), else `x`.
+fn round_number(x: f64) -> f64 {
+    if x.abs() < 1e-300 {
+        return 0.0;
+    }
+    let rounded = format!("{x:.11e}").parse::<f64>().unwrap_or(x);
+    if (rounded - x).abs() <= 8.0 * f64::EPSILON * x.abs() {
+        rounded
+    } else {
+        x
+    }
+}
+
+/// Whether a failure to parse a built-in still shows that one was meant: its name
+/// was known, or close to a known one.
+fn names_builtin(e: &ParseBuiltinError) -> bool {
+    match e {
+        ParseBuiltinError::UnknownName { nearest, .. } => !nearest.is_empty(),
+        ParseBuiltinError::Syntax { .. } => false,
+        _ => true,
+    }
+}
+
+/// The definition of `info`'s formula with its declared defaults.
+fn definition_text(info: &ActivationInfo) -> String {
+    let params: Vec<String> = info
+        .params
+        .iter()
+        .map(|p| format!("{} = {:e}", p.name, p.default))
+        .collect();
+    let params = if params.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", params.join(", "))
+    };
+    format!("{}({}{params}) = {};", info.name, info.input, info.formula)
+}
+
+/// A built-in's parameter values: the defaults, overridden by the arguments of its
+/// canonical text, which names every value that differs from its default.
+fn builtin_params(b: &Builtin<f64>) -> Vec<f64> {
+    let info = b.info();
+    let mut values: Vec<f64> = info.params.iter().map(|p| p.default).collect();
+    let text = b.to_string();
+    let args = text
+        .split_once('(')
+        .map_or("", |(_, rest)| rest.trim_end_matches(')'));
+    for arg in args.split(',') {
+        if let Some((name, value)) = arg.split_once('=') {
+            let index = info.params.iter().position(|p| p.name == name.trim());
+            if let (Some(i), Ok(v)) = (index, value.trim().parse::<f64>()) {
+                values[i] = v;
+            }
+        }
+    }
+    values
+}
