@@ -1,9 +1,10 @@
 //! Half-precision mish forward (`forward_slice_half`, computed in f32 through a stack
-//! buffer) against the f32 kernel, on 2^20 elements, with a copy of each for scale.
+//! buffer) against the f32 kernel, on 2^20 elements, with a copy of each for scale,
+//! and relu, whose kernel costs a copy, for the price of the conversions alone.
 //!
 //! Run: `cargo bench -p actdiff --features half --bench half`.
 
-use actdiff::{Activation, HalfActivation, Mish};
+use actdiff::{Activation, HalfActivation, Mish, Relu};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use half::{bf16, f16};
 use std::hint::black_box;
@@ -35,6 +36,19 @@ fn bench(c: &mut Criterion) {
     let mut yb16 = vec![bf16::ZERO; N];
     g.bench_function("bf16", |b| {
         b.iter(|| Mish.forward_slice_half(black_box(&xb16), &mut yb16))
+    });
+    g.finish();
+    // The price of the widening and narrowing alone: relu's kernel runs at a copy's speed.
+    let mut g = c.benchmark_group("relu/forward");
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("f32", |b| {
+        b.iter(|| Relu.forward_slice(black_box(&x32), &mut y32))
+    });
+    g.bench_function("f16", |b| {
+        b.iter(|| Relu.forward_slice_half(black_box(&x16), &mut y16))
+    });
+    g.bench_function("bf16", |b| {
+        b.iter(|| Relu.forward_slice_half(black_box(&xb16), &mut yb16))
     });
     g.finish();
 }
