@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
     let x32: Vec<f32> = (0..N).map(|i| (i % 2001) as f32 * 0.005 - 5.0).collect();
     let x16: Vec<f16> = x32.iter().map(|&v| f16::from_f32(v)).collect();
     let xb16: Vec<bf16> = x32.iter().map(|&v| bf16::from_f32(v)).collect();
-    let mut g = c.benchmark_group("mish/forward");
+    let mut g = c.benchmark_group("half/mish/forward");
     g.throughput(Throughput::Elements(N as u64));
     let mut y32 = vec![0.0f32; N];
     g.bench_function("f32", |b| {
@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
     // The price of the widening and narrowing alone: relu's kernel runs at a copy's speed.
-    let mut g = c.benchmark_group("relu/forward");
+    let mut g = c.benchmark_group("half/relu/forward");
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("f32", |b| {
         b.iter(|| Relu.forward_slice(black_box(&x32), &mut y32))

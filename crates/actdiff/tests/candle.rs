@@ -156,3 +156,23 @@ fn dynamic_definitions_work_too() -> candle_core::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn half_precision_gradients_are_the_f32_gradient_rounded_once() -> candle_core::Result<()> {
+    let x: Vec<f32> = (-40..=40).map(|i| i as f32 * 0.1).collect();
+    for dtype in [DType::F16, DType::BF16] {
+        let v = Var::from_tensor(&Tensor::new(x.as_slice(), &Device::Cpu)?.to_dtype(dtype)?)?;
+        let grads = v
+            .apply_op1(ActivationOp::new(Mish))?
+            .sum_all()?
+            .backward()?;
+        let got = grads.get(&v).expect("x takes part").to_dtype(DType::F32)?;
+        let widened: Vec<f32> = v.to_dtype(DType::F32)?.to_vec1()?;
+        let want: Vec<f32> = widened.iter().map(|&xi| Mish.derivative(xi)).collect();
+        let want = Tensor::new(want.as_slice(), &Device::Cpu)?
+            .to_dtype(dtype)?
+            .to_dtype(DType::F32)?;
+        assert_eq!(got.to_vec1::<f32>()?, want.to_vec1::<f32>()?, "{dtype:?}");
+    }
+    Ok(())
+}
