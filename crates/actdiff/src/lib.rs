@@ -66,6 +66,19 @@
 //! `Dynamic::parse("Mish(x) = x * tanh(softplus(x))")`. Mistakes come back as
 //! [`Diagnostics`], which render under the source line.
 //!
+//! ## Integrations (optional features)
+//!
+//! - `half`: `HalfActivation` gives every `Activation<f32>` scalar methods and slice
+//!   kernels for `half::f16` and `half::bf16`, computed in f32 and rounded once (the
+//!   correctly rounded value but for a handful of near-ties per function, measured over
+//!   every input), widened and narrowed with `half`'s vectorized slice conversions.
+//! - `ndarray`: `ArrayActivationExt` applies any activation, its derivative or its
+//!   backward pass to arrays of any dimension, in place or into a new array, with the
+//!   slice kernels when the data is contiguous in any memory order; differing shapes
+//!   are a `ShapeMismatch` error.
+//! - `candle`: `candle::ActivationOp` makes any activation a candle operation with a
+//!   backward pass, so `Var`s train through it (F32, F64, F16 and BF16 CPU tensors).
+//!
 //! ## Conventions
 //!
 //! - At a kink written with `if`, the derivative is the branch the comparison picks:
@@ -80,19 +93,29 @@
 extern crate self as actdiff;
 
 mod activation;
+#[cfg(feature = "ndarray")]
+mod array;
 pub mod builtins;
+#[cfg(feature = "candle")]
+pub mod candle;
 pub mod catalogue;
 mod dispatch;
 pub mod dynamic;
 mod kernels;
 pub mod math;
 mod params;
+#[cfg(feature = "half")]
+mod precision;
 mod real;
 
 pub use actdiff_core::{Diagnostic, Diagnostics};
 pub use activation::{Activation, ActivationInfo, ParamInfo};
+#[cfg(feature = "ndarray")]
+pub use array::{ArrayActivationExt, ShapeMismatch};
 pub use dynamic::{Dynamic, DynamicParamError};
 pub use params::ParamError;
+#[cfg(feature = "half")]
+pub use precision::{HalfActivation, HalfFloat, BUFFER as HALF_BUFFER};
 pub use real::Real;
 
 /// Defines activation functions from their formulas.
