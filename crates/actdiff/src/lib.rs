@@ -86,6 +86,8 @@ mod dispatch;
 pub mod dynamic;
 mod kernels;
 pub mod math;
+#[cfg(feature = "rayon")]
+mod parallel;
 mod params;
 mod real;
 
@@ -127,6 +129,7 @@ pub mod prelude {
 /// Paths the generated code uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::kernels::{backward_with_param_gradient, param_gradient_sum};
     pub use crate::params::check_constraint;
     pub use crate::{Activation, ActivationInfo, ParamError, ParamInfo, Real};
     pub use std::borrow::Cow;
