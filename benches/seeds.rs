@@ -15,8 +15,8 @@
 //! `backward_slice_with_param_gradient` against one hand-written loop doing both,
 //! and against `two_pass`: `backward_slice`, then `param_gradient_sum`.
 //!
-//! Run: `cargo bench --bench seeds` (222 benchmarks, a few minutes; the 2^24 sizes
-//! take fewer, flat samples), or restrict it with criterion's filter, a regular
+//! Run: `cargo bench --bench seeds` (192 benchmarks, about 8 minutes on a busy
+//! 2-core machine; the 2^24 sizes take fewer, flat samples), or restrict it with criterion's filter, a regular
 //! expression searched in the full name (`group/function/size`):
 //! `cargo bench --bench seeds -- mish`, `cargo bench --bench seeds -- '^relu/forward/f32'`
 //! (without the `^`, `relu` also matches `leaky_relu` and `prelu`),
@@ -459,7 +459,7 @@ fn seeds(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     // Fewer bootstrap resamples than the default 100,000: the analysis of each of the
-    // 222 benchmarks then takes a fraction of its measurement on a busy machine.
+    // 192 benchmarks then takes a fraction of its measurement on a busy machine.
     config = Criterion::default().nresamples(10_000);
     targets = seeds
 }

@@ -4,9 +4,9 @@
 
 /// The shortest slice split over threads. Measured with `benches/threads.rs` on the
 /// development machine (2 cores, see the README's performance section): at 2^12
-/// and 2^14 elements two threads were slower than one or even in every run (relu up
-/// to 2.5×, mish 0.91–1.23×); from 2^16 on mish forward took 0.50–0.54 of the
-/// one-thread time whenever the second core was free.
+/// and 2^14 elements two threads were slower than one or even in every run (relu
+/// 1.04–2.55×, mish 0.98–1.23×); from 2^16 on, with the second core mostly free,
+/// mish forward took 0.43–0.63 of the one-thread time and relu 0.59–0.91.
 pub(crate) const MIN_LEN: usize = 1 << 16;
 
 /// Whether a slice of `n` elements is worth splitting over rayon's threads.
