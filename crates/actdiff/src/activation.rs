@@ -237,8 +237,10 @@ pub trait Activation<T: Real>: Sync {
     where
         Self: Sized,
     {
+        // The public methods, which `Dynamic` and `Builtin` implement with their own
+        // loops, rather than the per-element provided versions.
         self.backward_slice(x, grad_out, grad_in);
-        self.param_gradient_sum_checked(index, x, grad_out)
+        self.param_gradient_sum(index, x, grad_out)
     }
 
     /// [`param_gradient_sum`](Activation::param_gradient_sum) for an `index` and
