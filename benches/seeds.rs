@@ -15,8 +15,8 @@
 //! `backward_slice_with_param_gradient` against one hand-written loop doing both,
 //! and against `two_pass`: `backward_slice`, then `param_gradient_sum`.
 //!
-//! Run: `cargo bench --bench seeds` (192 benchmarks, about 8 minutes on a busy
-//! 2-core machine; the 2^24 sizes take fewer, flat samples), or restrict it with criterion's filter, a regular
+//! Run: `cargo bench --bench seeds` (192 benchmarks, about 6 minutes with the build
+//! on a busy 2-core machine; the 2^24 sizes take fewer, flat samples), or restrict it with criterion's filter, a regular
 //! expression searched in the full name (`group/function/size`):
 //! `cargo bench --bench seeds -- mish`, `cargo bench --bench seeds -- '^relu/forward/f32'`
 //! (without the `^`, `relu` also matches `leaky_relu` and `prelu`),
@@ -414,14 +414,14 @@ where
             if *k >= LARGE {
                 group
                     .sampling_mode(SamplingMode::Flat)
-                    .warm_up_time(Duration::from_millis(500))
-                    .measurement_time(Duration::from_secs(2))
+                    .warm_up_time(Duration::from_millis(300))
+                    .measurement_time(Duration::from_secs(1))
                     .sample_size(10);
             } else {
                 group
                     .sampling_mode(SamplingMode::Auto)
-                    .warm_up_time(Duration::from_millis(300))
-                    .measurement_time(Duration::from_millis(700))
+                    .warm_up_time(Duration::from_millis(200))
+                    .measurement_time(Duration::from_millis(500))
                     .sample_size(20);
             }
             let n = x.len();
