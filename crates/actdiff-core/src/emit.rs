@@ -361,6 +361,12 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
 /// A straight-line body computing `roots`, each guarded so that a NaN input or
 /// parameter yields NaN; evaluates to the single result or a tuple of them.
 pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
+    emit_body_reading(def, roots, &quote!(self))
+}
+
+/// [`emit_body`], reading the parameters from the fields of `receiver` (a local
+/// copy of `self`, say) instead of `self`.
+fn emit_body_reading(def: &Definition, roots: &[NodeId], receiver: &TokenStream) -> TokenStream {
     let g = &def.graph;
     let p = private();
     let vars: Vec<Node> = std::iter::once(Node::Input)
@@ -384,7 +390,7 @@ pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
         if used {
             let l = param_local(i as u16);
             let field = &param.name;
-            stmts.push(quote!(let #l: T = self.#field;));
+            stmts.push(quote!(let #l: T = #receiver.#field;));
         }
     }
     for &id in &order {
@@ -567,6 +573,45 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
         let body = emit_body(def, &[d]);
         quote!(#i => { #body })
     });
+    // The parameter-gradient sums, one loop per parameter with its derivative inlined:
+    // a match on the index inside the loop would keep it from vectorizing.
+    let sums = if def.param_derivatives.is_empty() {
+        quote!()
+    } else {
+        let arms = def.param_derivatives.iter().enumerate().map(|(i, &d)| {
+            let body = emit_body(def, &[d]);
+            quote!(#i => #p::param_gradient_sum(self, index, xs, grad_out, #[inline(always)] |x: T| -> T { #body }),)
+        });
+        // And fused with the backward pass: f' and ∂f/∂p in one body, sharing work.
+        // The body reads the parameters from a copy the closure owns: read through
+        // `self`, LLVM cannot tell them from the output the loop writes, reloads them
+        // for every element and does not vectorize.
+        let this = quote!(this);
+        let fused = def.param_derivatives.iter().enumerate().map(|(i, &d)| {
+            let body = emit_body_reading(def, &[def.derivative, d], &this);
+            quote!(#i => {
+                let #this: Self = *self;
+                #p::backward_with_param_gradient(self, index, xs, grad_out, grad_in, #[inline(always)] move |x: T| -> (T, T) { #body })
+            })
+        });
+        quote! {
+            #[inline]
+            fn param_gradient_sum_checked(&self, index: usize, xs: &[T], grad_out: &[T]) -> T {
+                match index {
+                    #(#arms)*
+                    _ => <T as #p::Real>::from_f64(::core::f64::NAN),
+                }
+            }
+
+            #[inline]
+            fn backward_with_param_gradient_checked(&self, index: usize, xs: &[T], grad_out: &[T], grad_in: &mut [T]) -> T {
+                match index {
+                    #(#fused)*
+                    _ => <T as #p::Real>::from_f64(::core::f64::NAN),
+                }
+            }
+        }
+    };
     let impl_generics = if header.params.is_empty() {
         quote!()
     } else {
@@ -616,6 +661,8 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
                     _ => <T as #p::Real>::from_f64(::core::f64::NAN),
                 }
             }
+
+            #sums
         }
     }
 }

@@ -43,7 +43,11 @@ pub struct ActivationInfo {
 /// at the largest finite input of that sign, which is the limit for every activation
 /// whose tail is exponential (`mish(-inf) = -0`, `mish'(+inf) = 1`). A NaN input or
 /// parameter always gives NaN.
-pub trait Activation<T: Real> {
+///
+/// Activations are `Sync`, so that the slice methods can share one between threads
+/// (the `rayon` feature); a requirement of every configuration, since features must
+/// only add.
+pub trait Activation<T: Real>: Sync {
     /// Name and formulas.
     fn info(&self) -> &ActivationInfo;
 
@@ -182,7 +186,75 @@ pub trait Activation<T: Real> {
         if index >= n {
             crate::__private::parameter_out_of_range(&self.info().name, n, index);
         }
-        kernels::param_gradient_sum(self, index, x, grad_out)
+        self.param_gradient_sum_checked(index, x, grad_out)
+    }
+
+    /// The backward pass and the gradient of one parameter in one pass over the
+    /// slices: `grad_in[i] = grad_out[i] * f'(x[i])`, and the result is
+    /// `Σ grad_out[i] * ∂f/∂p(x[i])`, bit for bit what
+    /// [`backward_slice`](Activation::backward_slice) and
+    /// [`param_gradient_sum`](Activation::param_gradient_sum) give, while reading
+    /// `x` and `grad_out` once (PReLU's training step).
+    ///
+    /// # Panics
+    /// If the slices differ in length or `index` is not a parameter index.
+    fn backward_slice_with_param_gradient(
+        &self,
+        index: usize,
+        x: &[T],
+        grad_out: &[T],
+        grad_in: &mut [T],
+    ) -> T
+    where
+        Self: Sized,
+    {
+        kernels::same_len(
+            "backward_slice_with_param_gradient",
+            &[
+                ("x", x.len()),
+                ("grad_out", grad_out.len()),
+                ("grad_in", grad_in.len()),
+            ],
+        );
+        let n = self.info().params.len();
+        if index >= n {
+            crate::__private::parameter_out_of_range(&self.info().name, n, index);
+        }
+        self.backward_with_param_gradient_checked(index, x, grad_out, grad_in)
+    }
+
+    /// [`backward_slice_with_param_gradient`](Activation::backward_slice_with_param_gradient)
+    /// for an `index` and lengths already checked. `activation!` implements it as
+    /// one loop; this provided version makes the two passes it replaces.
+    #[doc(hidden)]
+    fn backward_with_param_gradient_checked(
+        &self,
+        index: usize,
+        x: &[T],
+        grad_out: &[T],
+        grad_in: &mut [T],
+    ) -> T
+    where
+        Self: Sized,
+    {
+        // The public methods, which `Dynamic` and `Builtin` implement with their own
+        // loops, rather than the per-element provided versions.
+        self.backward_slice(x, grad_out, grad_in);
+        self.param_gradient_sum(index, x, grad_out)
+    }
+
+    /// [`param_gradient_sum`](Activation::param_gradient_sum) for an `index` and
+    /// lengths already checked. `activation!` implements it with the parameter's
+    /// derivative chosen once, outside the loop, so that the loop vectorizes; this
+    /// provided version dispatches on `index` for every element.
+    #[doc(hidden)]
+    fn param_gradient_sum_checked(&self, index: usize, x: &[T], grad_out: &[T]) -> T
+    where
+        Self: Sized,
+    {
+        kernels::param_gradient_sum(self, index, x, grad_out, |v| {
+            self.param_derivative_finite(index, v)
+        })
     }
 }
 

@@ -31,7 +31,7 @@
 //! generated code: use the slice methods for throughput.
 
 use crate::dispatch::vectorized;
-use crate::kernels::{reduce_lanes, same_len, LANES};
+use crate::kernels::{lanes_or_serial, same_len, serial_sum, sum_blocks, LANES};
 use crate::{Activation, ActivationInfo, ParamInfo, Real};
 use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
 use actdiff_core::graph::{CmpOp, Func};
@@ -657,44 +657,34 @@ impl<T: Real> Activation<T> for Dynamic {
         let Some(p) = self.programs::<T>().param_derivatives.get(index) else {
             crate::__private::parameter_out_of_range(&self.info.name, count, index);
         };
-        // The generated kernel's order: 16 lanes over the whole chunks of 16, the
-        // tail added to a separate total, then the lanes pairwise; and, if any
-        // derivative in the chunks was NaN, a serial sum with the scalar rule instead.
-        let whole = x.len() - x.len() % LANES;
-        let mut acc = [T::default(); LANES];
-        let mut nan = false;
-        vectorized(
-            #[inline(always)]
-            || {
-                let width = BLOCK.min(whole);
-                let mut regs = vec![T::default(); p.registers() * width];
-                let mut m = Machine::new(&mut regs, p, &self.params, width);
-                for (xs, gs) in x[..whole]
-                    .chunks(BLOCK)
-                    .zip(grad_out[..whole].chunks(BLOCK))
-                {
-                    m.run(p, xs);
-                    let d = m.output(p, 0, xs.len());
-                    for (dc, gc) in d.chunks_exact(LANES).zip(gs.chunks_exact(LANES)) {
-                        for k in 0..LANES {
-                            nan |= dc[k].is_nan();
-                            acc[k] = acc[k] + gc[k] * dc[k];
+        // The generated kernel's order (`kernels::param_gradient_sum`): blocks of
+        // `SUM_BLOCK` added left to right, each summed in 16 lanes over its whole
+        // chunks of 16 with its tail apart; a block with a NaN lane again serially
+        // with the scalar rule.
+        sum_blocks(x, grad_out, |xb, gb| {
+            vectorized(
+                #[inline(always)]
+                || {
+                    let whole = xb.len() - xb.len() % LANES;
+                    let mut acc = [T::default(); LANES];
+                    let width = BLOCK.min(whole);
+                    let mut regs = vec![T::default(); p.registers() * width];
+                    let mut m = Machine::new(&mut regs, p, &self.params, width);
+                    for (xs, gs) in xb[..whole].chunks(BLOCK).zip(gb[..whole].chunks(BLOCK)) {
+                        m.run(p, xs);
+                        let d = m.output(p, 0, xs.len());
+                        for (dc, gc) in d.chunks_exact(LANES).zip(gs.chunks_exact(LANES)) {
+                            for k in 0..LANES {
+                                acc[k] = acc[k] + gc[k] * dc[k];
+                            }
                         }
                     }
-                }
-            },
-        );
-        let mut total = T::default();
-        if nan {
-            for (&xi, &gi) in x.iter().zip(grad_out) {
-                total = total + gi * self.param_derivative(index, xi);
-            }
-            return total;
-        }
-        for (&xi, &gi) in x[whole..].iter().zip(&grad_out[whole..]) {
-            total = total + gi * self.param_derivative(index, xi);
-        }
-        reduce_lanes(acc, total)
+                    let scalar = |v| self.param_derivative(index, v);
+                    let tail = serial_sum(&xb[whole..], &gb[whole..], scalar);
+                    lanes_or_serial(acc, xb, gb, tail, scalar)
+                },
+            )
+        })
     }
 }
 

@@ -103,6 +103,8 @@ mod dispatch;
 pub mod dynamic;
 mod kernels;
 pub mod math;
+#[cfg(feature = "rayon")]
+mod parallel;
 mod params;
 #[cfg(feature = "half")]
 mod precision;
@@ -150,6 +152,7 @@ pub mod prelude {
 /// Paths the generated code uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::kernels::{backward_with_param_gradient, param_gradient_sum};
     pub use crate::params::check_constraint;
     pub use crate::{Activation, ActivationInfo, ParamError, ParamInfo, Real};
     pub use std::borrow::Cow;
