@@ -105,10 +105,14 @@ activation! {
 
     /// Hard swish (Howard et al., 2019): `x·relu6(x + 3)/6`. Derivative 0 at -3 and 1 at
     /// 3, as PyTorch's `hardswish`.
-    pub Hardswish(x) = x * clamp(x + 3, 0, 6) / 6;
+    // Branches on x, not on clamp(x + 3, 0, 6): in f32, x + 3 rounds to 6 already at
+    // x = 2.9999998, which would put the kink's derivative one step early; and no x·6
+    // to overflow near MAX.
+    pub Hardswish(x) = if x > -3 && x < 3 { x * (x + 3) / 6 } else if x >= 3 { x } else { 0 };
 
     /// Hard sigmoid: `relu6(x + 3)/6`. Derivative 0 at ±3, as PyTorch's `hardsigmoid`.
-    pub Hardsigmoid(x) = clamp(x + 3, 0, 6) / 6;
+    // Branches on x for the same reason as Hardswish.
+    pub Hardsigmoid(x) = if x > -3 && x < 3 { (x + 3) / 6 } else if x >= 3 { 1 } else { 0 };
 
     /// Log-sigmoid: `ln(σ(x))`, written `-softplus(-x)`, PyTorch's `logsigmoid`.
     pub LogSigmoid(x) = -softplus(-x);
@@ -149,7 +153,9 @@ activation! {
     /// 0, so `b` must be positive.
     pub Squareplus(x; b = 4) where b > 0 = {
         let a = abs(x);
-        let r = if a * a > b { a * sqrt(1 + b / a / a) } else { sqrt(a * a + b) };
+        // x·x, not a·a, near 0: abs' is 0 at the tie, which would make f''(0) = 0
+        // instead of 1/(2√b).
+        let r = if a * a > b { a * sqrt(1 + b / a / a) } else { sqrt(x * x + b) };
         if x >= 0 { x / 2 + r / 2 } else { b / 4 / (r / 2 - x / 2) }
     };
 
