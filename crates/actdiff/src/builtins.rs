@@ -69,10 +69,23 @@ activation! {
     pub GeluTanh(x) = x * sigmoid(1.5957691216057308 * (x + 0.044715 * powi(clamp(x, -40, 40), 3)));
 
     /// Sigmoid linear unit: `x·σ(x)`, PyTorch's `silu`.
-    pub Silu(x) = x * sigmoid(x);
+    // Below -85, where σ(x) is subnormal in f32 (and the product with x would lose
+    // its relative accuracy), σ(x + 44)·e^-44: the same value to 1 + O(e^(x+44)),
+    // below 2e-18, with a normal intermediate. One sigmoid either way.
+    pub Silu(x) = {
+        let shift = if x < -85 { 44 } else { 0 };
+        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
+        x * sigmoid(x + shift) * scale
+    };
 
     /// Swish (Ramachandran et al., 2017): `x·σ(beta·x)` with a learned `beta`.
-    pub Swish(x; learn beta = 1) = x * sigmoid(beta * x);
+    // The tail shift of Silu, on beta·x.
+    pub Swish(x; learn beta = 1) = {
+        let u = beta * x;
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        x * sigmoid(u + shift) * scale
+    };
 
     /// Mish (Misra, 2019): `x * tanh(softplus(x))`. Finite limits at ±inf:
     /// `mish(-inf) = -0`, `mish'(+inf) = 1`, `mish'(-inf) = 0`.
@@ -152,7 +165,13 @@ activation! {
     pub Threshold(x; threshold = 0, value = 0) = if x > threshold { x } else { value };
 
     /// Quick GELU (as in CLIP): `x·σ(1.702·x)`.
-    pub QuickGelu(x) = x * sigmoid(1.702 * x);
+    // The tail shift of Silu, on 1.702·x.
+    pub QuickGelu(x) = {
+        let u = 1.702 * x;
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        x * sigmoid(u + shift) * scale
+    };
 
     /// Squareplus (Barron, 2021): `(x + √(x² + b)) / 2`, a smooth ReLU. Written
     /// `b / (2(√(x² + b) - x))` for negative `x`, where the sum cancels (halving each
@@ -177,7 +196,12 @@ activation! {
     /// TanhExp (Liu and Di, 2020): `x·tanh(exp(x))`. Above 20, where `tanh(exp(x))`
     /// is 1 to every precision, it is `x`, so that `exp` cannot overflow into
     /// `0 · inf` in the derivative.
-    pub TanhExp(x) = if x > 20 { x } else { x * tanh(exp(x)) };
+    // The tail shift of Silu: tanh(exp(x + 44))·e^-44 below -85.
+    pub TanhExp(x) = {
+        let shift = if x < -85 { 44 } else { 0 };
+        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
+        if x > 20 { x } else { x * tanh(exp(x + shift)) * scale }
+    };
 }
 
 impl<T: Real> Rrelu<T> {
