@@ -1,5 +1,6 @@
-//! The accuracy oracle: reference tables written by `tests/oracle/gen_oracle.py` (mpmath at
-//! 60 digits) and the error metric of DESIGN.md, "Accuracy".
+//! The accuracy oracle: reference tables written by `tests/oracle/gen_oracle.py` (the math
+//! functions) and `tests/oracle/gen_activations.py` (the built-ins), mpmath at 60 digits, and
+//! the error metric of DESIGN.md, "Accuracy".
 //!
 //! The metric. Error is counted in ULPs of the correctly rounded value of the type under test:
 //! `|got - f(x)| / ulp(r)`, where `r` is `f(x)` rounded to nearest in that type and `ulp(r)` is

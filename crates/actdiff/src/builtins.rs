@@ -95,15 +95,14 @@ activation! {
     /// (strictly), as PyTorch's `softplus`.
     // For beta·x > 0 the same function as x + softplus(-beta·x)/beta: the two terms of
     // its derivative in beta then have one sign, where those of softplus(beta·x)/beta
-    // cancel for large beta·x (off by 2e7 ULP in f32 at beta·x = 17).
-    pub Softplus(x; beta = 1, threshold = 20) where beta != 0 =
-        if beta * x > threshold {
-            x
-        } else if beta * x > 0 {
-            x + softplus(-beta * x) / beta
-        } else {
-            softplus(beta * x) / beta
-        };
+    // cancel for large beta·x (off by 2e7 ULP in f32 at beta·x = 17). One softplus,
+    // of -|beta·x|, serves both sides.
+    pub Softplus(x; beta = 1, threshold = 20) where beta != 0 = {
+        let t = beta * x;
+        let linear = if t > 0 { x } else { 0 };
+        let u = if t > 0 { -t } else { t };
+        if t > threshold { x } else { linear + softplus(u) / beta }
+    };
 
     /// Softsign: `x / (1 + |x|)`, PyTorch's `softsign`. Written `±(1 - 1/(1 + |x|))`
     /// for `|x| >= 1`, where the derivative of the direct form cancels.
