@@ -393,7 +393,7 @@ builtins! {
         f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: 1.702x rounded before σ: forward 65.2 ULP at x = -50.0, f' 69.4 at -53.6; f'' 361.3 ULP at 1.4126, near its root",
         f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: 1.702x rounded before σ: forward 383.3, f' 325.4 ULP at x = -363.5; f'' 718.4 ULP at -1.408, near its root";
     squareplus: "squareplus",
-        f32 misses ["second_derivative", "d_b"] = "issue 3: f'' of |x|·√(1 + b/x²) cancels: 4.32e7 ULP at x = 2.3e12; d_b: 1/x² underflows, 1.63e7 ULP at x = 2.6e30";
+        f32 misses ["second_derivative"] = "issue 3: f'' 9.6 ULP at x = -0.017 (the derivative of b/(2(r - x)), left of 0)";
     squared_relu: "squared_relu";
     snake: "snake",
         f32 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: f' = 1 + sin(2αx) cancels near its double roots: 783.1 (alpha=1) / 1351.6 ULP (alpha=0.5); f'' 34.0 / 51.4, d_alpha 15.4 / 48.1 ULP",

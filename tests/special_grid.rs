@@ -291,7 +291,7 @@ grid! {
         f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: 1.702x rounded before σ, at ±20.5 and -40.5",
         f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: 1.702x rounded before σ, at ±20.5 to ±100";
     squareplus: "squareplus",
-        f32 misses ["d_b"] = "issue 3: d_b at 1e30 (1/x² underflows to 0) and at -inf (the value at -MAX, 7.3e-40, not the limit 0)";
+        f32 misses ["d_b@-inf"] = "issue 3: d_b(-inf) is the value at -MAX, 7.3e-40, not the limit 0 (the rule that takes the value at MAX where the formula is NaN at infinity)";
     squared_relu: "squared_relu";
     snake: "snake",
         f32 misses ["derivative", "forward@inf", "forward@-inf"] = "issue 3: f' = 1 + sin(2αx) cancels (214 ULP at -88.8); forward(±inf) is ±MAX, not ±inf",

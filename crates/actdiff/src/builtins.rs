@@ -175,14 +175,14 @@ activation! {
     /// Squareplus (Barron, 2021): `(x + √(x² + b)) / 2`, a smooth ReLU. Written
     /// `b / (2(√(x² + b) - x))` for negative `x`, where the sum cancels (halving each
     /// term before adding, so that nothing overflows near `MAX`), and with
-    /// `√(x² + b) = |x|·√(1 + b/x²)` for `x² > b`, which cannot overflow and keeps the
-    /// second derivative free of cancellation. `b = 0` is ReLU with no derivative at
+    /// `√(x² + b) = |x| + b/(|x|(1 + √(1 + b/x²)))` for `x² > b`, which cannot overflow
+    /// and keeps the derivatives free of cancellation. `b = 0` is ReLU with no derivative at
     /// 0, so `b` must be positive.
     pub Squareplus(x; b = 4) where b > 0 = {
         let a = abs(x);
         // x·x, not a·a, near 0: abs' is 0 at the tie, which would make f''(0) = 0
         // instead of 1/(2√b).
-        let r = if a * a > b { a * sqrt(1 + b / a / a) } else { sqrt(x * x + b) };
+        let r = if a * a > b { a + b / (a * (1 + sqrt(1 + b / a / a))) } else { sqrt(x * x + b) };
         if x >= 0 { x / 2 + r / 2 } else { b / 4 / (r / 2 - x / 2) }
     };
 
