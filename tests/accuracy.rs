@@ -362,8 +362,8 @@ builtins! {
         f32 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: celu(alpha=2.5) f' 44.9, f'' 47.0 ULP in the tail (x/alpha rounded before exp); d_alpha = expm1(t) - t·exp(t) cancels near 0: 1.65e7 ULP at x = -7e-15",
         f64 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: celu(alpha=2.5) f' 37.1, f'' 43.7 ULP in the tail (x/alpha rounded before exp); d_alpha cancels near 0: 1.35e17 ULP at x = -4.8e-17";
     gelu: "gelu",
-        f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: x/√2 rounded before erfc: forward 150.5, f' 105.3 ULP at x ≈ -12.8; f'' 324.4 ULP at 1.4167, near its root √2",
-        f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: x/√2 rounded before erfc: forward 1283.6, f' 1475.5, f'' 1440.3 ULP at x = -31.28";
+        f32 misses ["derivative", "second_derivative"] = "issue 3: exp(-u²) in erfc' with u² rounded: f' 54.8 ULP at x = -11.7; f'' 324.4 ULP at 1.4167, near its root √2",
+        f64 misses ["derivative", "second_derivative"] = "issue 3: exp(-u²) in erfc' with u² rounded: f' 348.9 ULP at x = -35.2, f'' 353.9 at x = -36.5";
     gelu_tanh: "gelu(approximate=tanh)",
         f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: sigmoid argument rounded: forward 112.9 ULP at -9.40, f' 161.9 at -10.21; f'' 1365.2 ULP at -1.4205, near its root",
         f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: sigmoid argument rounded: forward 616.7, f' 930.4 ULP at -21.06; f'' 765.6 ULP at 19.25";
@@ -390,8 +390,8 @@ builtins! {
     hardshrink: "hardshrink";
     threshold: "threshold";
     quick_gelu: "quick_gelu",
-        f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: 1.702x rounded before σ: forward 65.2 ULP at x = -50.0, f' 69.4 at -53.6; f'' 361.3 ULP at 1.4126, near its root",
-        f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: 1.702x rounded before σ: forward 383.3, f' 325.4 ULP at x = -363.5; f'' 718.4 ULP at -1.408, near its root";
+        f32 misses ["second_derivative"] = "issue 3: f'' 346.3 ULP at 1.4126, near its root",
+        f64 misses ["second_derivative"] = "issue 3: f'' 867.4 ULP at -1.408, near its root";
     squareplus: "squareplus",
         f32 misses ["second_derivative"] = "issue 3: f'' 9.6 ULP at x = -0.017 (the derivative of b/(2(r - x)), left of 0)";
     squared_relu: "squared_relu";

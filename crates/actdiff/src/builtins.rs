@@ -59,7 +59,27 @@ activation! {
     /// `approximate='none'` loses it: `1 + erf(u)` cancels). Beyond ±40, where
     /// `erfc` is 0 or 2 to every precision, its argument stops moving, so that the
     /// derivatives meet no `x²` overflowing into `inf · 0`.
-    pub Gelu(x) = 0.5 * x * erfc(-0.7071067811865476 * clamp(x, -40, 40));
+    // The argument u = -x/√2 carries its rounding error d into erfc(u) magnified by
+    // 2u² (150 ULP at x = -12.8 in f32, 1300 at x = -31 in f64), so the forward
+    // computes d and corrects to first order: erfc(u + d) = erfc(u) - (2/√π)·e^(-u²)·d.
+    // d is exact arithmetic that holds in f32 and f64 alike: Veltkamp's split with
+    // 4097 leaves h 12 bits short of the type and l at most 13 bits, so both products
+    // with c_hi = 0.70703125 (1/√2 to 8 bits) are exact; two TwoSums collect the
+    // rounding of their sum with c_lo·v, c_lo = 1/√2 - c_hi.
+    pub Gelu(x) = {
+        let v = clamp(x, -40, 40);
+        let t = 4097 * v;
+        let h = t - (t - v);
+        let p = -0.70703125 * h;
+        let q = -0.70703125 * (v - h);
+        let r = -0.0000755311865475244 * v;
+        let s = p + q;
+        let sb = s - p;
+        let u = s + r;
+        let ub = u - s;
+        let d = (p - (s - sb)) + (q - sb) + ((s - (u - ub)) + (r - ub));
+        0.5 * x * (erfc(u) - 1.1283791670955126 * exp(-(u * u)) * d)
+    };
 
     /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written
     /// `x·σ(2·√(2/π)·(x + 0.044715·x³))`, the same function without the cancellation
@@ -164,12 +184,25 @@ activation! {
     pub Threshold(x; threshold = 0, value = 0) = if x > threshold { x } else { value };
 
     /// Quick GELU (as in CLIP): `x·σ(1.702·x)`.
-    // The tail shift of Silu, on 1.702·x.
+    // u = 1.702·x with its rounding error d, as in Gelu (c_hi = 1.703125, 7 bits; the
+    // split needs |x| <= 1000, beyond which σ is 0 or 1 anyway), and
+    // σ(w + d) = σ(w)·(1 + σ(-w)·d) to first order; then the tail shift of Silu.
     pub QuickGelu(x) = {
-        let u = 1.702 * x;
+        let v = clamp(x, -1000, 1000);
+        let t = 4097 * v;
+        let h = t - (t - v);
+        let p = 1.703125 * h;
+        let q = 1.703125 * (v - h);
+        let r = -0.001125 * v;
+        let s = p + q;
+        let sb = s - p;
+        let u = s + r;
+        let ub = u - s;
+        let d = (p - (s - sb)) + (q - sb) + ((s - (u - ub)) + (r - ub));
         let shift = if u < -85 { 44 } else { 0 };
         let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-        x * sigmoid(u + shift) * scale
+        let w = u + shift;
+        x * sigmoid(w) * (1 + sigmoid(-w) * d) * scale
     };
 
     /// Squareplus (Barron, 2021): `(x + √(x² + b)) / 2`, a smooth ReLU. Written
