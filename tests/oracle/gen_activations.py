@@ -1,11 +1,20 @@
-"""Reference values for every built-in activation (tests/accuracy.rs, tests/special_values.rs).
+"""Reference values for every built-in activation (tests/accuracy.rs, tests/special_grid.rs).
 
 Run from the repository root with mpmath and sympy installed (sympy only differentiates;
 every number comes from mpmath):
 
     python3 tests/oracle/gen_activations.py     # rewrites tests/oracle/data/act/*.txt
+    python3 tests/oracle/gen_activations.py gelu mish    # only those tables
+    python3 tests/oracle/gen_activations.py special      # only the special-value files
 
-CI never runs this script; it reads the committed files. The output is deterministic.
+CI never runs this script; it reads the committed files. The output is deterministic
+(about 15 minutes on one core for everything).
+
+Precision: the verifying evaluation of gen_oracle.reference runs with 340 more digits than
+the first (60), so that a term absorbed at 60 digits (1 + e^-500) cannot fake agreement;
+softplus is mpmath's log1p(exp(u)) for the same reason; and beyond |x| = 1e4 each
+function is replaced by its asymptote (FAR_PIECES), equal to it far beyond f64's
+precision, since mpmath cannot take erfc, or tanh of exp, at f32::MAX.
 
 The functions. Each built-in is written here from its mathematical definition (the textbook
 formula with exact constants: GELU with 1/sqrt(2), its tanh form with sqrt(2/pi), SELU with
