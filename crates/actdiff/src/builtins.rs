@@ -116,12 +116,15 @@ activation! {
     // For beta·x > 0 the same function as x + softplus(-beta·x)/beta: the two terms of
     // its derivative in beta then have one sign, where those of softplus(beta·x)/beta
     // cancel for large beta·x (off by 2e7 ULP in f32 at beta·x = 17). One softplus,
-    // of -|beta·x|, serves both sides.
+    // of -|beta·x|, serves both sides; below -85 it takes the tail shift of Silu, so
+    // that the sigmoid in its derivatives is not subnormal.
     pub Softplus(x; beta = 1, threshold = 20) where beta != 0 = {
         let t = beta * x;
         let linear = if t > 0 { x } else { 0 };
         let u = if t > 0 { -t } else { t };
-        if t > threshold { x } else { linear + softplus(u) / beta }
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        if t > threshold { x } else { linear + softplus(u + shift) * scale / beta }
     };
 
     /// Softsign: `x / (1 + |x|)`, PyTorch's `softsign`. Written `±(1 - 1/(1 + |x|))`
