@@ -1,5 +1,6 @@
-//! The accuracy oracle: reference tables written by `tests/oracle/gen_oracle.py` (mpmath at
-//! 60 digits) and the error metric of DESIGN.md, "Accuracy".
+//! The accuracy oracle: reference tables written by `tests/oracle/gen_oracle.py` (the math
+//! functions) and `tests/oracle/gen_activations.py` (the built-ins), mpmath at 60 digits, and
+//! the error metric of DESIGN.md, "Accuracy".
 //!
 //! The metric. Error is counted in ULPs of the correctly rounded value of the type under test:
 //! `|got - f(x)| / ulp(r)`, where `r` is `f(x)` rounded to nearest in that type and `ulp(r)` is
@@ -90,6 +91,143 @@ fn parse(name: &str, text: &str) -> Result<Table, String> {
         name: name.to_owned(),
         roots,
         cases,
+    })
+}
+
+/// The directory of the activation tables written by `tests/oracle/gen_activations.py`.
+const ACT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/data/act/");
+
+/// The reference values of one built-in at one parameter set: every column (forward,
+/// derivative, second_derivative, d_<param>...) at the same points.
+#[derive(Clone, Debug)]
+pub struct ActivationTable {
+    /// The file's name, for messages.
+    pub file: String,
+    /// The text form `Builtin` parses, with the parameter values of this table.
+    pub activation: String,
+    /// The built-in without parameter values (`softplus`, `gelu(approximate=tanh)`).
+    pub builtin: String,
+    /// The types the values are for (`f32`, `f64`).
+    pub types: Vec<String>,
+    /// One table per column, all with the same points.
+    pub columns: Vec<Table>,
+}
+
+/// Every table of `builtin` that holds values for the type `ty` (`"f32"` or `"f64"`).
+///
+/// Panics on a missing or malformed file, as [`load`].
+pub fn load_activation(builtin: &str, ty: &str) -> Vec<ActivationTable> {
+    let mut names: Vec<String> = fs::read_dir(ACT_DIR)
+        .unwrap_or_else(|e| panic!("cannot read {ACT_DIR}: {e}"))
+        .map(|entry| {
+            entry
+                .expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".txt") && !name.starts_with("special."))
+        .collect();
+    names.sort();
+    let tables: Vec<ActivationTable> = names
+        .iter()
+        .map(|name| {
+            let path = format!("{ACT_DIR}{name}");
+            let text =
+                fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+            parse_activation(name, &text).unwrap_or_else(|e| panic!("{path}: {e}"))
+        })
+        .filter(|t| t.builtin == builtin && t.types.iter().any(|t| t == ty))
+        .collect();
+    assert!(!tables.is_empty(), "no oracle table for {builtin} in {ty}");
+    tables
+}
+
+fn parse_activation(file: &str, text: &str) -> Result<ActivationTable, String> {
+    let mut header = std::collections::HashMap::new();
+    let mut roots: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut rows: Vec<Vec<&str>> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let at = |msg: String| format!("line {}: {msg}", i + 1);
+        if let Some(comment) = line.strip_prefix("# ") {
+            let Some((key, value)) = comment.split_once(':') else {
+                continue;
+            };
+            if let Some(column) = key.strip_prefix("roots ") {
+                let parsed: Result<Vec<f64>, _> =
+                    value.split_whitespace().map(str::parse).collect();
+                roots.push((
+                    column.to_owned(),
+                    parsed.map_err(|e| at(format!("bad root: {e}")))?,
+                ));
+            } else {
+                header.insert(key.to_owned(), value.trim().to_owned());
+            }
+            continue;
+        }
+        if !line.trim().is_empty() {
+            rows.push(line.split_whitespace().collect());
+        }
+    }
+    let field = |key: &str| {
+        header
+            .get(key)
+            .cloned()
+            .ok_or(format!("no '# {key}:' header line"))
+    };
+    let names: Vec<String> = field("columns")?
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let mut columns: Vec<Table> = names
+        .iter()
+        .map(|name| {
+            let roots = roots
+                .iter()
+                .find(|(c, _)| c == name)
+                .map(|(_, r)| r.clone())
+                .ok_or(format!("no roots line for column {name}"))?;
+            Ok(Table {
+                name: format!("{file} {name}"),
+                roots,
+                cases: Vec::new(),
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    for (i, row) in rows.iter().enumerate() {
+        let at = |msg: String| format!("data row {}: {msg}", i + 1);
+        if row.len() != 1 + 2 * names.len() {
+            return Err(at(format!(
+                "expected {} fields, found {}",
+                1 + 2 * names.len(),
+                row.len()
+            )));
+        }
+        let x = u32::from_str_radix(row[0], 16)
+            .map(|b| f32::from_bits(b) as f64)
+            .map_err(|e| at(format!("bad x {:?}: {e}", row[0])))?;
+        for (k, column) in columns.iter_mut().enumerate() {
+            let hi = u64::from_str_radix(row[1 + 2 * k], 16)
+                .map(f64::from_bits)
+                .map_err(|e| at(format!("bad hi: {e}")))?;
+            let lo: f64 = row[2 + 2 * k]
+                .parse()
+                .map_err(|e| at(format!("bad lo: {e}")))?;
+            column.cases.push(Case { x, hi, lo });
+        }
+    }
+    if rows.is_empty() {
+        return Err("no data lines".into());
+    }
+    Ok(ActivationTable {
+        file: file.to_owned(),
+        activation: field("activation")?,
+        builtin: field("builtin")?,
+        types: field("types")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        columns,
     })
 }
 

@@ -77,7 +77,29 @@ activation! {
     /// derivatives meet no `x²` overflowing into `inf · 0`.
     ///
     #[doc = include_str!("../../../docs/plots/gelu.svg")]
-    pub Gelu(x) = 0.5 * x * erfc(-0.7071067811865476 * clamp(x, -40, 40));
+    // The argument u = -x/√2 carries its rounding error d into erfc(u) magnified by
+    // 2u² (150 ULP at x = -12.8 in f32, 1300 at x = -31 in f64), so the forward
+    // computes d and corrects to first order: erfc(u + d) = erfc(u) - (2/√π)·e^(-u²)·d.
+    // (Cheaper stand-ins for e^(-u²) that do not vanish as fast for u < 0 leave terms
+    // of the size of d in f'' for large x, where it is e^(-x²/2) small.)
+    // d is exact arithmetic that holds in f32 and f64 alike: Veltkamp's split with
+    // 4097 leaves h 12 bits short of the type and l at most 13 bits, so both products
+    // with c_hi = 0.70703125 (1/√2 to 8 bits) are exact; two TwoSums collect the
+    // rounding of their sum with c_lo·v, c_lo = 1/√2 - c_hi.
+    pub Gelu(x) = {
+        let v = clamp(x, -40, 40);
+        let t = 4097 * v;
+        let h = t - (t - v);
+        let p = -0.70703125 * h;
+        let q = -0.70703125 * (v - h);
+        let r = -0.0000755311865475244 * v;
+        let s = p + q;
+        let sb = s - p;
+        let u = s + r;
+        let ub = u - s;
+        let d = (p - (s - sb)) + (q - sb) + ((s - (u - ub)) + (r - ub));
+        0.5 * x * (erfc(u) - 1.1283791670955126 * exp(-(u * u)) * d)
+    };
 
     /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written
     /// `x·σ(2·√(2/π)·(x + 0.044715·x³))`, the same function without the cancellation
@@ -91,12 +113,25 @@ activation! {
     /// Sigmoid linear unit: `x·σ(x)`, PyTorch's `silu`.
     ///
     #[doc = include_str!("../../../docs/plots/silu.svg")]
-    pub Silu(x) = x * sigmoid(x);
+    // Below -85, where σ(x) is subnormal in f32 (and the product with x would lose
+    // its relative accuracy), σ(x + 44)·e^-44: the same value to 1 + O(e^(x+44)),
+    // below 2e-18, with a normal intermediate. One sigmoid either way.
+    pub Silu(x) = {
+        let shift = if x < -85 { 44 } else { 0 };
+        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
+        x * sigmoid(x + shift) * scale
+    };
 
     /// Swish (Ramachandran et al., 2017): `x·σ(beta·x)` with a learned `beta`.
     ///
     #[doc = include_str!("../../../docs/plots/swish.svg")]
-    pub Swish(x; learn beta = 1) = x * sigmoid(beta * x);
+    // The tail shift of Silu, on beta·x.
+    pub Swish(x; learn beta = 1) = {
+        let u = beta * x;
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        x * sigmoid(u + shift) * scale
+    };
 
     /// Mish (Misra, 2019): `x * tanh(softplus(x))`. Finite limits at ±inf:
     /// `mish(-inf) = -0`, `mish'(+inf) = 1`, `mish'(-inf) = 0`.
@@ -108,8 +143,19 @@ activation! {
     /// (strictly), as PyTorch's `softplus`.
     ///
     #[doc = include_str!("../../../docs/plots/softplus.svg")]
-    pub Softplus(x; beta = 1, threshold = 20) where beta != 0 =
-        if beta * x > threshold { x } else { softplus(beta * x) / beta };
+    // For beta·x > 0 the same function as x + softplus(-beta·x)/beta: the two terms of
+    // its derivative in beta then have one sign, where those of softplus(beta·x)/beta
+    // cancel for large beta·x (off by 2e7 ULP in f32 at beta·x = 17). One softplus,
+    // of -|beta·x|, serves both sides; below -85 it takes the tail shift of Silu, so
+    // that the sigmoid in its derivatives is not subnormal.
+    pub Softplus(x; beta = 1, threshold = 20) where beta != 0 = {
+        let t = beta * x;
+        let linear = if t > 0 { x } else { 0 };
+        let u = if t > 0 { -t } else { t };
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        if t > threshold { x } else { linear + softplus(u + shift) * scale / beta }
+    };
 
     /// Softsign: `x / (1 + |x|)`, PyTorch's `softsign`. Written `±(1 - 1/(1 + |x|))`
     /// for `|x| >= 1`, where the derivative of the direct form cancels.
@@ -143,12 +189,16 @@ activation! {
     /// 3, as PyTorch's `hardswish`.
     ///
     #[doc = include_str!("../../../docs/plots/hardswish.svg")]
-    pub Hardswish(x) = x * clamp(x + 3, 0, 6) / 6;
+    // Branches on x, not on clamp(x + 3, 0, 6): in f32, x + 3 rounds to 6 already at
+    // x = 2.9999998, which would put the kink's derivative one step early; and no x·6
+    // to overflow near MAX.
+    pub Hardswish(x) = if x > -3 && x < 3 { x * (x + 3) / 6 } else if x >= 3 { x } else { 0 };
 
     /// Hard sigmoid: `relu6(x + 3)/6`. Derivative 0 at ±3, as PyTorch's `hardsigmoid`.
     ///
     #[doc = include_str!("../../../docs/plots/hardsigmoid.svg")]
-    pub Hardsigmoid(x) = clamp(x + 3, 0, 6) / 6;
+    // Branches on x for the same reason as Hardswish.
+    pub Hardsigmoid(x) = if x > -3 && x < 3 { (x + 3) / 6 } else if x >= 3 { 1 } else { 0 };
 
     /// Log-sigmoid: `ln(σ(x))`, written `-softplus(-x)`, PyTorch's `logsigmoid`.
     ///
@@ -191,19 +241,43 @@ activation! {
     /// Quick GELU (as in CLIP): `x·σ(1.702·x)`.
     ///
     #[doc = include_str!("../../../docs/plots/quick_gelu.svg")]
-    pub QuickGelu(x) = x * sigmoid(1.702 * x);
+    // u = 1.702·x with its rounding error d, as in Gelu (c_hi = 1.703125, 7 bits; the
+    // split needs |x| <= 1000, beyond which σ is 0 or 1 anyway), and
+    // σ(w + d) = σ(w)·(1 + σ(-w)·d) to first order, with σ(-w)·d written d - d·σ(w)
+    // (no second sigmoid; its cancellation for large w costs far less than an ULP of
+    // the correction); then the tail shift of Silu.
+    pub QuickGelu(x) = {
+        let v = clamp(x, -1000, 1000);
+        let t = 4097 * v;
+        let h = t - (t - v);
+        let p = 1.703125 * h;
+        let q = 1.703125 * (v - h);
+        let r = -0.001125 * v;
+        let s = p + q;
+        let sb = s - p;
+        let u = s + r;
+        let ub = u - s;
+        let d = (p - (s - sb)) + (q - sb) + ((s - (u - ub)) + (r - ub));
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        let w = u + shift;
+        let sw = sigmoid(w);
+        x * sw * (1 + (d - d * sw)) * scale
+    };
 
     /// Squareplus (Barron, 2021): `(x + √(x² + b)) / 2`, a smooth ReLU. Written
     /// `b / (2(√(x² + b) - x))` for negative `x`, where the sum cancels (halving each
     /// term before adding, so that nothing overflows near `MAX`), and with
-    /// `√(x² + b) = |x|·√(1 + b/x²)` for `x² > b`, which cannot overflow and keeps the
-    /// second derivative free of cancellation. `b = 0` is ReLU with no derivative at
+    /// `√(x² + b) = |x| + b/(|x|(1 + √(1 + b/x²)))` for `x² > b`, which cannot overflow
+    /// and keeps the derivatives free of cancellation. `b = 0` is ReLU with no derivative at
     /// 0, so `b` must be positive.
     ///
     #[doc = include_str!("../../../docs/plots/squareplus.svg")]
     pub Squareplus(x; b = 4) where b > 0 = {
         let a = abs(x);
-        let r = if a * a > b { a * sqrt(1 + b / a / a) } else { sqrt(a * a + b) };
+        // x·x, not a·a, near 0: abs' is 0 at the tie, which would make f''(0) = 0
+        // instead of 1/(2√b).
+        let r = if a * a > b { a + b / (a * (1 + sqrt(1 + b / a / a))) } else { sqrt(x * x + b) };
         if x >= 0 { x / 2 + r / 2 } else { b / 4 / (r / 2 - x / 2) }
     };
 
@@ -222,7 +296,12 @@ activation! {
     /// `0 · inf` in the derivative.
     ///
     #[doc = include_str!("../../../docs/plots/tanh_exp.svg")]
-    pub TanhExp(x) = if x > 20 { x } else { x * tanh(exp(x)) };
+    // The tail shift of Silu: tanh(exp(x + 44))·e^-44 below -85.
+    pub TanhExp(x) = {
+        let shift = if x < -85 { 44 } else { 0 };
+        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
+        if x > 20 { x } else { x * tanh(exp(x + shift)) * scale }
+    };
 }
 
 impl<T: Real> Rrelu<T> {
