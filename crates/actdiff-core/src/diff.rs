@@ -5,7 +5,8 @@
 //! keeps the derivative small and keeps it finite where `u` is infinite.
 //!
 //! Rules are chosen for stability: `softplus' = sigmoid`, `sigmoid' = sigmoid(u) ·
-//! sigmoid(-u)`, `tanh' = sech2(u)` (not `1 - tanh(u)²`, which cancels), `ln' = u'/u`.
+//! sigmoid(-u)` (and `(σ(u)·σ(-u))' = σ(u)·σ(-u)·tanh(-u/2)·u'`, without the cancelling
+//! `σ(-u) - σ(u)`), `tanh' = sech2(u)` (not `1 - tanh(u)²`, which cancels), `ln' = u'/u`.
 //!
 //! Kinks: `if c { a } else { b }` differentiates to `if c { a' } else { b' }`, so the
 //! author picks the value at the kink by writing `>` or `>=`. `max`, `min` and `abs`
@@ -62,6 +63,17 @@ fn derivative_of(
             (None, None) => None,
         },
         Node::Mul(a, b) => {
+            if let Some(u) = sigmoid_pair(g, a, b, s) {
+                // (σ(u)·σ(-u))' = σ(u)·σ(-u)·(σ(-u) - σ(u))·u', and σ(-u) - σ(u) is
+                // tanh(-u/2): the difference would cancel near u = 0, where the second
+                // derivative of every sigmoid-based activation has its root.
+                let du = d(u)?;
+                let minus_half = g.constant(-0.5, s);
+                let hu = g.mul(minus_half, u, s);
+                let t = g.call(Func::Tanh, hu, s);
+                let it = g.mul(id, t, s);
+                return Some(g.mul(it, du, s));
+            }
             let left = d(a).map(|da| g.mul(da, b, s));
             let right = d(b).map(|db| g.mul(a, db, s));
             add_opt(g, left, right, s)
@@ -123,6 +135,21 @@ fn derivative_of(
                 Some(g.select(c, da, db, s))
             }
         },
+    }
+}
+
+/// `Some(u)` when `a · b` is `σ(u) · σ(-u)` in either order (the derivative of `σ(u)`).
+fn sigmoid_pair(g: &mut Graph, a: NodeId, b: NodeId, s: proc_macro2::Span) -> Option<NodeId> {
+    let (Node::Call(Func::Sigmoid, ua), Node::Call(Func::Sigmoid, ub)) = (g.node(a), g.node(b))
+    else {
+        return None;
+    };
+    if g.neg(ua, s) == ub {
+        Some(ua)
+    } else if g.neg(ub, s) == ua {
+        Some(ub)
+    } else {
+        None
     }
 }
 
@@ -315,6 +342,31 @@ mod tests {
             let want = spv.tanh() + v * crate::eval::sigmoid(v) * (1.0 - spv.tanh().powi(2));
             let got = eval(&g, d, v, &[]);
             assert!((got - want).abs() < 1e-14, "{v}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn sigmoid_second_derivative_keeps_relative_accuracy_at_its_root() {
+        // σ''(x) = σ(x)σ(-x)·tanh(-x/2), about -x/8 near 0. The product rule's form
+        // σσ(-x)·σ(-x) - σ(x)·σσ(-x) leaves only the rounding of its two terms there:
+        // at x = 1e-10 it is off by about 1e6 relative.
+        for scale in [1.0, -2.5] {
+            let (mut g, x, s) = graph_x();
+            let c = g.constant(scale, s);
+            let u = g.mul(c, x, s);
+            let f = g.call(Func::Sigmoid, u, s);
+            let d1 = differentiate_node(&mut g, f, x);
+            let d2 = differentiate_node(&mut g, d1, x);
+            for &v in &[1e-10f64, -3e-7, 0.01, 2.0, -30.0] {
+                let u = scale * v;
+                let sg = crate::eval::sigmoid(u) * crate::eval::sigmoid(-u);
+                let want = -scale * scale * sg * (u / 2.0).tanh();
+                let got = eval(&g, d2, v, &[]);
+                assert!(
+                    ((got - want) / want).abs() < 1e-14,
+                    "{scale}·{v}: {got} vs {want}"
+                );
+            }
         }
     }
 }
