@@ -89,13 +89,13 @@ fn output(name: &str) -> PathBuf {
 
 #[test]
 fn plot_writes_an_svg_with_a_legend() {
-    let path = output("mish.svg");
-    let (ok, _, err) = run(&["plot", "mish", "-o", path.to_str().expect("utf-8")]);
+    let path = output("elu.svg");
+    let (ok, _, err) = run(&["plot", "elu", "-o", path.to_str().expect("utf-8")]);
     assert!(ok, "{err}");
     let svg = std::fs::read_to_string(&path).expect("the plot was written");
     assert!(svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"));
     assert!(
-        svg.contains("\nmish: f(x) = x * tanh(softplus(x))\n"),
+        svg.contains("\nelu: f(x) = if x &gt; 0 { x } else { alpha * expm1(x) }\n"),
         "no caption"
     );
     for label in ["f(x)", "f&apos;(x)", "f&apos;&apos;(x)"] {
@@ -205,4 +205,21 @@ fn bench_prints_the_peers_line_format() {
         lines.iter().any(|l| l.starts_with("actdiff mish.bwd ")),
         "{out}"
     );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_tool_quietly() {
+    // The reader goes away before the tool writes its first line, as `| head` does
+    // after its lines.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_actdiff"))
+        .arg("list")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the tool runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the tool ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
 }

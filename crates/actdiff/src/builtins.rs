@@ -137,7 +137,14 @@ activation! {
     /// `mish(-inf) = -0`, `mish'(+inf) = 1`, `mish'(-inf) = 0`.
     ///
     #[doc = include_str!("../../../docs/plots/mish.svg")]
-    pub Mish(x) = x * tanh(softplus(x));
+    // The tail shift of Silu: below -85, tanh(softplus(x)) (about e^x) is subnormal in
+    // f32, or soon will be, and the product with x loses its relative accuracy;
+    // tanh(softplus(x + 44))·e^-44 is the same value to 1 + O(e^(x+44)).
+    pub Mish(x) = {
+        let shift = if x < -85 { 44 } else { 0 };
+        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
+        x * tanh(softplus(x + shift)) * scale
+    };
 
     /// Softplus: `ln(1 + exp(beta·x)) / beta`, linear where `beta·x > threshold`
     /// (strictly), as PyTorch's `softplus`.
