@@ -32,8 +32,10 @@
 
 use crate::dispatch::vectorized;
 use crate::kernels::{lanes_or_serial, same_len, serial_sum, sum_blocks, LANES};
-use crate::{Activation, ActivationInfo, ParamInfo, Real};
+use crate::params::check_constraint;
+use crate::{Activation, ActivationInfo, ParamError, ParamInfo, Real};
 use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
+use actdiff_core::constraints::{resolve, Resolved};
 use actdiff_core::graph::{CmpOp, Func};
 use actdiff_core::print::to_dsl;
 use actdiff_core::refine::RootWindow;
@@ -52,8 +54,22 @@ pub const BLOCK: usize = 256;
 pub struct Dynamic {
     info: ActivationInfo,
     params: Vec<f64>,
+    rules: Vec<Rule>,
     single: Programs,
     double: Programs,
+}
+
+/// A `where` constraint of the definition, with the words of its error, checked
+/// whenever the parameters change, as the generated `try_new` checks it.
+#[derive(Clone, Debug)]
+struct Rule {
+    resolved: Resolved,
+    /// The parameter the error names (`alpha`).
+    subject: String,
+    /// `alpha must be != 0`.
+    requirement: String,
+    /// The parameters it names, with their indices, for the error's values.
+    names: Vec<(usize, String)>,
 }
 
 /// A parameter value a [`Dynamic`] refused.
@@ -68,6 +84,9 @@ pub enum DynamicParamError {
         /// How many values were given.
         given: usize,
     },
+    /// A value violates a `where` constraint of the definition (`Celu: alpha must be
+    /// != 0, got 0`), as the generated `try_new` reports it.
+    Constraint(ParamError),
     /// [`Dynamic::set_param`] got a name that is not a parameter.
     Unknown {
         /// The activation's name.
@@ -113,6 +132,7 @@ impl fmt::Display for DynamicParamError {
                     list.join(", ")
                 )
             }
+            DynamicParamError::Constraint(e) => e.fmt(f),
         }
     }
 }
@@ -187,6 +207,19 @@ impl Dynamic {
                 params: Cow::Owned(params),
             },
             params: def.default_params(),
+            rules: resolve(&def.header)
+                .into_iter()
+                .map(|resolved| Rule {
+                    resolved,
+                    subject: def.header.params[resolved.subject].name.to_string(),
+                    requirement: resolved.requirement(&def.header),
+                    names: resolved
+                        .params()
+                        .into_iter()
+                        .map(|i| (i, def.header.params[i].name.to_string()))
+                        .collect(),
+                })
+                .collect(),
             single: Programs::new(def, Precision::Single),
             double: Programs::new(def, Precision::Double),
         }
@@ -195,7 +228,9 @@ impl Dynamic {
     /// The same activation with these parameter values, in declaration order.
     ///
     /// # Errors
-    /// When the number of values is not the number of parameters.
+    /// When the number of values is not the number of parameters, or a value violates
+    /// one of the definition's `where` constraints (a NaN violates every constraint
+    /// that names it).
     pub fn with_params(mut self, values: &[f64]) -> Result<Dynamic, DynamicParamError> {
         if values.len() != self.params.len() {
             return Err(DynamicParamError::Count {
@@ -204,18 +239,43 @@ impl Dynamic {
                 given: values.len(),
             });
         }
+        self.check_rules(values)?;
         self.params.copy_from_slice(values);
         Ok(self)
+    }
+
+    /// The first `where` constraint these values violate, as an error.
+    fn check_rules(&self, values: &[f64]) -> Result<(), DynamicParamError> {
+        for rule in &self.rules {
+            let named: Vec<(&str, f64)> = rule
+                .names
+                .iter()
+                .map(|(i, name)| (name.as_str(), values[*i]))
+                .collect();
+            check_constraint(
+                rule.resolved.holds(values),
+                self.info.name.clone(),
+                rule.subject.clone(),
+                rule.requirement.clone(),
+                &named,
+            )
+            .map_err(DynamicParamError::Constraint)?;
+        }
+        Ok(())
     }
 
     /// Sets one parameter by name.
     ///
     /// # Errors
-    /// When the activation has no parameter of that name.
+    /// When the activation has no parameter of that name, or the value violates one of
+    /// the definition's `where` constraints; the parameter keeps its value then.
     pub fn set_param(&mut self, name: &str, value: f64) -> Result<(), DynamicParamError> {
         match self.info.params.iter().position(|p| p.name == name) {
             Some(i) => {
-                self.params[i] = value;
+                let mut values = self.params.clone();
+                values[i] = value;
+                self.check_rules(&values)?;
+                self.params = values;
                 Ok(())
             }
             None => Err(DynamicParamError::Unknown {
@@ -860,6 +920,35 @@ mod tests {
         let d = d.with_params(&[f64::NAN, 1.0]).expect("two values");
         assert!(d.forward(-1.0f32).is_nan());
         assert!(d.forward(1.0f32).is_nan());
+    }
+
+    #[test]
+    fn where_constraints_are_checked_as_try_new_checks_them() {
+        use crate::{Celu, Rrelu};
+        let mut celu = Dynamic::parse(
+            "Celu(x; alpha = 1) where alpha != 0 = if x > 0 { x } else { alpha * expm1(x / alpha) }",
+        )
+        .expect("parses");
+        let e = celu.set_param("alpha", 0.0).unwrap_err();
+        let generated = Celu::<f64>::try_new(0.0).unwrap_err();
+        assert_eq!(e, DynamicParamError::Constraint(generated.clone()));
+        assert_eq!(e.to_string(), generated.to_string());
+        // A refused value leaves the parameter as it was.
+        assert_eq!(celu.params(), [1.0]);
+        assert!(celu.set_param("alpha", f64::NAN).is_err());
+        celu.set_param("alpha", 2.0).expect("alpha != 0");
+        assert_eq!(celu.params(), [2.0]);
+
+        // A constraint between two parameters reports both values.
+        let rrelu = Dynamic::parse(
+            "Rrelu(x; lower = 0.125, upper = 0.3333333333333333) where lower <= upper = \
+             if x >= 0 { x } else { (lower + upper) / 2 * x }",
+        )
+        .expect("parses");
+        let e = rrelu.clone().with_params(&[0.5, 0.25]).unwrap_err();
+        let generated = Rrelu::<f64>::try_new(0.5, 0.25).unwrap_err();
+        assert_eq!(e.to_string(), generated.to_string());
+        assert!(rrelu.with_params(&[0.25, 0.5]).is_ok());
     }
 
     #[test]

@@ -86,13 +86,14 @@ pub(crate) fn format_real<T: Real>(v: T) -> String {
 }
 
 /// `Ok` when the comparison `holds` and no value is NaN; the error otherwise. Generated
-/// `try_new` bodies call this once per constraint.
+/// `try_new` bodies call this once per constraint, and [`crate::Dynamic`] when its
+/// parameters change.
 pub fn check_constraint<T: Real>(
     holds: bool,
-    activation: &'static str,
-    parameter: &'static str,
-    requirement: &'static str,
-    values: &[(&'static str, T)],
+    activation: impl Into<Cow<'static, str>>,
+    parameter: impl Into<Cow<'static, str>>,
+    requirement: impl Into<Cow<'static, str>>,
+    values: &[(&str, T)],
 ) -> Result<(), ParamError> {
     if holds && !values.iter().any(|(_, v)| v.is_nan()) {
         return Ok(());
