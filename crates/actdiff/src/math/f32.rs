@@ -238,6 +238,16 @@ pub fn exp(x: f32) -> f32 {
     scale(h + l, n)
 }
 
+/// `e^x` as an unevaluated sum `hi + lo` (before [`exp`]'s final rounding: where the
+/// result is normal, `hi + lo` rounds to `exp(x)`), for the fused forms in which `e^x`
+/// is a term of the result and that rounding would count in full.
+#[inline(always)]
+pub(crate) fn exp_split(x: f32) -> (f32, f32) {
+    let xc = clamp_lo(clamp_hi(x, 89.0), -104.0);
+    let (n, h, l) = exp_core(xc, 0.0);
+    (scale(h, n), scale(l, n))
+}
+
 /// `e^x - 1`, accurate for small `|x|` (no cancellation).
 ///
 /// Maximum error 0.75 ULP over all `f32` (measured exhaustively). `expm1(-inf) = -1`,

@@ -218,6 +218,19 @@ fn exp_finish(k: f64, qh: f64, ql: f64) -> f64 {
     ((ph + pl) * pow2i(k - j)) * pow2i(j)
 }
 
+/// `e^x` as an unevaluated sum `hi + lo` (before [`exp`]'s final rounding: where the
+/// result is normal, `hi + lo` rounds to `exp(x)`), for the fused forms in which `e^x`
+/// is a term of the result and that rounding would count in full.
+#[inline(always)]
+pub(crate) fn exp_split(x: f64) -> (f64, f64) {
+    let (k, qh, ql) = exp_reduce(clamp(x, -746.0, 710.0), 0.0);
+    let ph = 1.0 + qh;
+    let pl = ((1.0 - ph) + qh) + ql;
+    let j = sel(k < 0.0, -600.0, 2.0);
+    let (s1, s2) = (pow2i(k - j), pow2i(j));
+    ((ph * s1) * s2, (pl * s1) * s2)
+}
+
 /// `e^-a` for `a >= 0` (NaN passes through) as an unevaluated `hi + lo`; subnormal results
 /// have `lo ~ 0`.
 #[inline(always)]

@@ -16,7 +16,15 @@ macro_rules! fused {
     ($t:ident) => {
         /// Fused forms in this precision.
         pub mod $t {
-            use crate::math::$t::exp;
+            use crate::math::$t::{exp, exp_split};
+
+            /// `exp(-|x|)`, from the same instructions as `tanh_softplus`'s split
+            /// form (`hi + lo` rounds to `exp`), so that the compiler shares them.
+            #[inline(always)]
+            fn exp_e(x: $t) -> $t {
+                let (eh, el) = exp_split(-x.abs());
+                eh + el
+            }
 
             /// `sech(x)² = 4e / (1 + e)²` with `e = exp(-2|x|)`.
             #[inline(always)]
@@ -32,37 +40,53 @@ macro_rules! fused {
             /// keeps its accuracy down through the subnormal results.
             #[inline(always)]
             pub fn sigmoid(x: $t) -> $t {
-                let e = exp(-x.abs());
-                let num = if x >= 0.0 { 1.0 } else { e };
+                let (eh, el) = exp_split(-x.abs());
+                let e = eh + el;
+                // What rounding eh + el to e lost, exactly (|el| is well below |eh|):
+                // below zero e is the numerator, and exp's last rounding would count
+                // in full.
+                let e_err = el - (e - eh);
+                let pos = x >= 0.0;
+                let num = if pos { 1.0 } else { e };
+                let num_err = if pos { 0.0 } else { e_err };
                 let d = 1.0 + e;
-                // d's rounding error, exactly (|e| <= 1), folded back into the
-                // quotient: without it the error reaches 2.4 ULP below zero.
-                let d_err = (1.0 - d) + e;
+                // d's rounding error, exactly (|e| <= 1), and e's, folded back into
+                // the quotient: (num + num_err) / (d + d_err) to first order.
+                let d_err = ((1.0 - d) + e) + e_err;
                 let q = num / d;
-                q - q * (d_err / d)
+                q + (num_err - q * d_err) / d
             }
 
             /// `tanh(softplus(x))`.
             #[inline(always)]
             pub fn tanh_softplus(x: $t) -> $t {
-                let e = exp(-x.abs());
+                let (eh, el) = exp_split(-x.abs());
+                let e = eh + el;
                 let two_e = 2.0 * e;
-                // One division: the sign picks the numerator and denominator.
+                // One division: the sign picks the numerator and denominator. Below
+                // zero the value is about e, so it is written e - e²(e + 1)/den with
+                // e = eh + el entering exactly: exp's last rounding would otherwise
+                // count in full (mish was 4.65 ULP off at x = -6.77 in f32).
                 let pos = x >= 0.0;
-                let num = if pos { 1.0 + two_e } else { e * (e + 2.0) };
+                let num = if pos { 1.0 + two_e } else { e * e * (e + 1.0) };
                 let den = if pos {
                     1.0 + two_e + two_e * e
                 } else {
                     e * (e + 2.0) + 2.0
                 };
                 // NaN: e is NaN, so the quotient is too.
-                num / den
+                let q = num / den;
+                if pos {
+                    q
+                } else {
+                    eh - (q - el)
+                }
             }
 
             /// `sech2(softplus(x))`.
             #[inline(always)]
             pub fn sech2_softplus(x: $t) -> $t {
-                let e = exp(-x.abs());
+                let e = exp_e(x);
                 let e2 = e * e;
                 let one_e = 1.0 + e;
                 let pos = x >= 0.0;
