@@ -617,6 +617,37 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
     } else {
         quote!(<T: #p::Real>)
     };
+    // Reading and writing parameters by index; an activation without parameters keeps
+    // the trait's methods, which panic for every index.
+    let access = if header.params.is_empty() {
+        quote!()
+    } else {
+        let fields: Vec<&Ident> = header.params.iter().map(|p| &p.name).collect();
+        let index = 0..fields.len();
+        let index2 = 0..fields.len();
+        let count = fields.len();
+        let name_str = name.to_string();
+        quote! {
+            #[track_caller]
+            fn param(&self, index: usize) -> T {
+                match index {
+                    #(#index => self.#fields,)*
+                    _ => #p::parameter_out_of_range(#name_str, #count, index),
+                }
+            }
+
+            #[track_caller]
+            fn set_param(&mut self, index: usize, value: T) -> ::core::result::Result<(), #p::ParamError> {
+                let mut next = *self;
+                match index {
+                    #(#index2 => next.#fields = value,)*
+                    _ => #p::parameter_out_of_range(#name_str, #count, index),
+                }
+                *self = Self::try_new(#(next.#fields),*)?;
+                ::core::result::Result::Ok(())
+            }
+        }
+    };
     quote! {
         #strukt
 
@@ -663,6 +694,8 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
             }
 
             #sums
+
+            #access
         }
     }
 }

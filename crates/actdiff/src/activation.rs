@@ -109,6 +109,34 @@ pub trait Activation<T: Real>: Sync {
         })
     }
 
+    /// The value of the parameter at `index` (declaration order, as in
+    /// `info().params`): for example PReLU's learned `alpha`, read by a training loop
+    /// that knows the activation only as an `Activation`.
+    ///
+    /// # Panics
+    /// If `index` is not a parameter index (an activation without parameters has none).
+    #[track_caller]
+    fn param(&self, index: usize) -> T {
+        let n = self.info().params.len();
+        crate::__private::parameter_out_of_range(&self.info().name, n, index)
+    }
+
+    /// Sets the parameter at `index` (an optimizer's step on a `learn` parameter),
+    /// checking the definition's `where` constraints as `try_new` does.
+    ///
+    /// # Errors
+    /// The `ParamError` of `try_new` when the new value violates a constraint; the
+    /// activation then keeps its old value.
+    ///
+    /// # Panics
+    /// If `index` is not a parameter index.
+    #[track_caller]
+    fn set_param(&mut self, index: usize, value: T) -> Result<(), crate::ParamError> {
+        let _ = value;
+        let n = self.info().params.len();
+        crate::__private::parameter_out_of_range(&self.info().name, n, index)
+    }
+
     /// `y[i] = f(x[i])`.
     ///
     /// # Panics

@@ -368,6 +368,14 @@ macro_rules! catalogue {
             fn param_derivative(&self, index: usize, x: T) -> T {
                 match self { $( Builtin::$variant(a) => a.param_derivative(index, x), )* }
             }
+            #[track_caller]
+            fn param(&self, index: usize) -> T {
+                match self { $( Builtin::$variant(a) => a.param(index), )* }
+            }
+            #[track_caller]
+            fn set_param(&mut self, index: usize, value: T) -> Result<(), ParamError> {
+                match self { $( Builtin::$variant(a) => a.set_param(index, value), )* }
+            }
             // The slice kernels choose the variant once per call, not per element, so
             // each runs the variant's own vectorized loop.
             fn forward_slice(&self, x: &[T], y: &mut [T]) {

@@ -239,13 +239,14 @@ impl Dynamic {
                 given: values.len(),
             });
         }
-        self.check_rules(values)?;
+        self.check_rules(values)
+            .map_err(DynamicParamError::Constraint)?;
         self.params.copy_from_slice(values);
         Ok(self)
     }
 
     /// The first `where` constraint these values violate, as an error.
-    fn check_rules(&self, values: &[f64]) -> Result<(), DynamicParamError> {
+    fn check_rules(&self, values: &[f64]) -> Result<(), ParamError> {
         for rule in &self.rules {
             let named: Vec<(&str, f64)> = rule
                 .names
@@ -258,8 +259,7 @@ impl Dynamic {
                 rule.subject.clone(),
                 rule.requirement.clone(),
                 &named,
-            )
-            .map_err(DynamicParamError::Constraint)?;
+            )?;
         }
         Ok(())
     }
@@ -274,7 +274,8 @@ impl Dynamic {
             Some(i) => {
                 let mut values = self.params.clone();
                 values[i] = value;
-                self.check_rules(&values)?;
+                self.check_rules(&values)
+                    .map_err(DynamicParamError::Constraint)?;
                 self.params = values;
                 Ok(())
             }
@@ -554,6 +555,28 @@ fn store<T: Real>(out: &mut [T], results: &[T], inputs: &[T], at_infinity: impl 
 impl<T: Real> Activation<T> for Dynamic {
     fn info(&self) -> &ActivationInfo {
         &self.info
+    }
+
+    #[track_caller]
+    fn param(&self, index: usize) -> T {
+        match self.params.get(index) {
+            Some(&v) => T::from_f64(v),
+            None => {
+                crate::__private::parameter_out_of_range(&self.info.name, self.params.len(), index)
+            }
+        }
+    }
+
+    #[track_caller]
+    fn set_param(&mut self, index: usize, value: T) -> Result<(), ParamError> {
+        if index >= self.params.len() {
+            crate::__private::parameter_out_of_range(&self.info.name, self.params.len(), index);
+        }
+        let mut values = self.params.clone();
+        values[index] = value.to_f64();
+        self.check_rules(&values)?;
+        self.params = values;
+        Ok(())
     }
 
     fn forward_finite(&self, x: T) -> T {

@@ -192,3 +192,66 @@ fn formulas_are_exposed_as_text() {
     );
     assert!(mish.derivative.contains("sigmoid"), "{}", mish.derivative);
 }
+
+/// A training step written once for any activation: read each `learn` parameter,
+/// step it against its gradient, write it back.
+fn sgd_step<A: Activation<f32>>(a: &mut A, x: &[f32], grad_out: &[f32], rate: f32) {
+    for (i, p) in a.info().params.clone().iter().enumerate() {
+        if p.learn {
+            let g = a.param_gradient_sum(i, x, grad_out);
+            let v = a.param(i) - rate * g;
+            a.set_param(i, v)
+                .expect("no constraint on a learned parameter");
+        }
+    }
+}
+
+#[test]
+fn parameters_are_read_and_written_by_index() {
+    let mut prelu = Prelu::<f32>::default();
+    assert_eq!(prelu.param(0), 0.25);
+    // d loss / d alpha = sum of x over the negative inputs (grad_out 1): -3.
+    sgd_step(&mut prelu, &[-1.0, -2.0, 3.0], &[1.0; 3], 0.1);
+    assert_eq!(prelu.param(0), 0.25 + 0.3);
+    assert_eq!(prelu.alpha, 0.55);
+
+    // Through `Builtin` and `Dynamic` too.
+    let mut b: Builtin = "prelu".parse().expect("a built-in");
+    sgd_step(&mut b, &[-1.0, -2.0, 3.0], &[1.0; 3], 0.1);
+    assert_eq!(b.param(0), 0.55);
+    let mut d =
+        Dynamic::parse("P(x; learn a = 0.25) = if x > 0 { x } else { a * x }").expect("parses");
+    sgd_step(&mut d, &[-1.0, -2.0, 3.0], &[1.0; 3], 0.1);
+    assert_eq!(Activation::<f32>::param(&d, 0), 0.55);
+}
+
+#[test]
+fn set_param_checks_constraints_and_keeps_the_old_value() {
+    let mut celu = Celu::<f64>::default();
+    let e = celu.set_param(0, 0.0).unwrap_err();
+    assert_eq!(e, Celu::<f64>::try_new(0.0).unwrap_err());
+    assert_eq!(e.to_string(), "Celu: alpha must be != 0, got 0");
+    assert_eq!(celu.param(0), 1.0);
+    celu.set_param(0, 2.0).expect("alpha != 0");
+    assert_eq!(celu.alpha, 2.0);
+
+    let mut d = Dynamic::parse(
+        "Celu(x; alpha = 1) where alpha != 0 = if x > 0 { x } else { alpha * expm1(x / alpha) }",
+    )
+    .expect("parses");
+    let e = Activation::<f64>::set_param(&mut d, 0, 0.0).unwrap_err();
+    assert_eq!(e.to_string(), "Celu: alpha must be != 0, got 0");
+    assert_eq!(d.params(), [1.0]);
+}
+
+#[test]
+#[should_panic(expected = "Relu has 0 parameter(s); index 0 is out of range")]
+fn an_activation_without_parameters_has_no_param_zero() {
+    Activation::<f32>::param(&Relu, 0);
+}
+
+#[test]
+#[should_panic(expected = "Prelu has 1 parameter(s); index 1 is out of range")]
+fn set_param_past_the_parameters_is_a_clear_panic() {
+    let _ = Prelu::<f32>::default().set_param(1, 0.5);
+}
