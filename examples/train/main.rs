@@ -29,12 +29,6 @@ activation! {
     pub Pelu(x; learn a = 1, learn b = 1) = if x >= 0 { a / b * x } else { a * expm1(x / b) };
 }
 
-impl Learnable for Pelu<f32> {
-    fn learned_mut(&mut self) -> Vec<&mut f32> {
-        vec![&mut self.a, &mut self.b]
-    }
-}
-
 /// Trains a small network on Iris with several actdiff activations.
 #[derive(Parser)]
 #[command(about = "Trains a small network on Fisher's Iris data with several actdiff activations")]

@@ -208,23 +208,12 @@ pub fn standardize(split: &mut Split) {
     }
 }
 
-/// An activation the trainer can use: actdiff's `Activation` plus write access to its
-/// `learn` parameters, which `activation!` declares as public fields.
-pub trait Learnable: Activation<f32> + Clone {
-    /// The `learn` parameters, in declaration order; none by default.
-    fn learned_mut(&mut self) -> Vec<&mut f32> {
-        Vec::new()
-    }
-}
+/// An activation the trainer can use: any actdiff activation, copied into each hidden
+/// layer. Its `learn` parameters are read and written through `Activation::param` and
+/// `Activation::set_param`, which every `activation!` type, `Builtin` and `Dynamic` have.
+pub trait Learnable: Activation<f32> + Clone {}
 
-impl Learnable for Relu {}
-impl Learnable for LeakyRelu<f32> {}
-impl Learnable for Mish {}
-impl Learnable for Prelu<f32> {
-    fn learned_mut(&mut self) -> Vec<&mut f32> {
-        vec![&mut self.alpha]
-    }
-}
+impl<A: Activation<f32> + Clone> Learnable for A {}
 
 /// The indices (declaration order) of an activation's `learn` parameters.
 fn learned_indices<A: Activation<f32>>(act: &A) -> Vec<usize> {
@@ -296,19 +285,11 @@ impl<A: Learnable> Mlp<A> {
     /// zero biases, and a copy of `activation` after each hidden layer.
     ///
     /// # Panics
-    /// If `widths` has fewer than two entries or a zero, or `A::learned_mut` does not list
-    /// exactly the parameters the activation declares with `learn`.
+    /// If `widths` has fewer than two entries or a zero.
     pub fn new(widths: &[usize], activation: A, rng: &mut Rng) -> Mlp<A> {
         assert!(
             widths.len() >= 2 && !widths.contains(&0),
             "a network needs an input and an output width, none of them 0"
-        );
-        let mut a = activation.clone();
-        assert_eq!(
-            a.learned_mut().len(),
-            learned_indices(&activation).len(),
-            "{}: learned_mut must list every `learn` parameter",
-            activation.info().name
         );
         let mut layers = Vec::new();
         let mut offset = 0;
@@ -341,7 +322,7 @@ impl<A: Learnable> Mlp<A> {
 
     /// The `learn` parameter values of each hidden layer's activation.
     pub fn learned(&self) -> Vec<Vec<f32>> {
-        let values = |a: &A| a.clone().learned_mut().into_iter().map(|p| *p).collect();
+        let values = |a: &A| learned_indices(a).into_iter().map(|i| a.param(i)).collect();
         self.activations.iter().map(values).collect()
     }
 
@@ -602,8 +583,16 @@ pub fn train<A: Learnable>(
             loss += f64::from(g.loss) * batch.len() as f64;
             correct += g.correct;
             adam.step(&mut net.params, &g.params);
-            let learned = net.activations.iter_mut().flat_map(|a| a.learned_mut());
-            adam_learned.step(learned, &g.learned.concat());
+            let mut learned = net.learned().concat();
+            adam_learned.step(learned.iter_mut(), &g.learned.concat());
+            let mut stepped = learned.into_iter();
+            for a in &mut net.activations {
+                for (i, v) in learned_indices(a).into_iter().zip(&mut stepped) {
+                    // A step that would break one of the definition's `where`
+                    // constraints is refused and the parameter keeps its value.
+                    let _ = a.set_param(i, v);
+                }
+            }
         }
         let (test_loss, test_correct) = net.evaluate(&split.test);
         report(&EpochReport {
