@@ -171,34 +171,13 @@ fn dual_backward<T: Float + num_dual::DualNum<T> + num_dual::DualNumFloat>(
 hand_written!(f32, 1e-5);
 hand_written!(f64, 1e-12);
 
-/// xorshift64*: a tiny deterministic generator, so the benchmark needs no `rand`.
-struct XorShift(u64);
-
-impl XorShift {
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// About N(0, sd^2) (the sum of four uniforms, scaled to that variance), clamped
-    /// to [-3 sd, 3 sd].
-    fn normal(&mut self, sd: f64) -> f64 {
-        let sum: f64 = (0..4).map(|_| self.uniform()).sum::<f64>() - 2.0;
-        // Four uniforms on [0, 1) have variance 4/12 = 1/3.
-        (sum * 3f64.sqrt() * sd).clamp(-3.0 * sd, 3.0 * sd)
-    }
-}
-
-/// `x ~ N(0, 4^2)` in [-12, 12] and `grad_out ~ N(0, 1)`, as the peers use
-/// (`torch.randn(n) * 4`, `torch.randn(n)`).
+/// The throughput report's inputs (`peer_inputs`) in `T`.
 fn inputs<T: Float>(n: usize) -> (Vec<T>, Vec<T>) {
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15 ^ n as u64);
-    let x = (0..n).map(|_| T::from_f64(rng.normal(4.0))).collect();
-    let g = (0..n).map(|_| T::from_f64(rng.normal(1.0))).collect();
-    (x, g)
+    let (x, g) = actdiff_cli::throughput::peer_inputs(n);
+    (
+        x.into_iter().map(T::from_f64).collect(),
+        g.into_iter().map(T::from_f64).collect(),
+    )
 }
 
 #[derive(Clone, Copy)]

@@ -84,6 +84,16 @@ impl XorShift {
     }
 }
 
+/// `n` inputs `x ~ N(0, 4^2)` in [-12, 12] and `n` gradients `grad_out ~ N(0, 1)`, as
+/// the peer scripts draw them (`torch.randn(n) * 4`, `torch.randn(n)`), from a fixed
+/// seed per `n`: the report and the criterion benches time the same data.
+pub fn peer_inputs(n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15 ^ n as u64);
+    let x = (0..n).map(|_| rng.normal(4.0)).collect();
+    let g = (0..n).map(|_| rng.normal(1.0)).collect();
+    (x, g)
+}
+
 /// Runs every selected op on slices of `2^k` elements of `T` and prints a line each.
 fn run<T: Real>(dtype: &str, k: u32, selected: &dyn Fn(&str) -> bool, catalogue: bool)
 where
@@ -93,9 +103,9 @@ where
     Prelu<T>: Activation<T> + Default,
 {
     let n = 1usize << k;
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15 ^ n as u64);
-    let x: Vec<T> = (0..n).map(|_| T::from_f64(rng.normal(4.0))).collect();
-    let g: Vec<T> = (0..n).map(|_| T::from_f64(rng.normal(1.0))).collect();
+    let (x, g) = peer_inputs(n);
+    let x: Vec<T> = x.into_iter().map(T::from_f64).collect();
+    let g: Vec<T> = g.into_iter().map(T::from_f64).collect();
     let mut y = vec![T::default(); n];
     let mut gin = vec![T::default(); n];
     let (leaky, prelu) = (LeakyRelu::<T>::default(), Prelu::<T>::default());

@@ -623,15 +623,14 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
         quote!()
     } else {
         let fields: Vec<&Ident> = header.params.iter().map(|p| &p.name).collect();
-        let index = 0..fields.len();
-        let index2 = 0..fields.len();
+        let indices: Vec<usize> = (0..fields.len()).collect();
         let count = fields.len();
         let name_str = name.to_string();
         quote! {
             #[track_caller]
             fn param(&self, index: usize) -> T {
                 match index {
-                    #(#index => self.#fields,)*
+                    #(#indices => self.#fields,)*
                     _ => #p::parameter_out_of_range(#name_str, #count, index),
                 }
             }
@@ -640,7 +639,7 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
             fn set_param(&mut self, index: usize, value: T) -> ::core::result::Result<(), #p::ParamError> {
                 let mut next = *self;
                 match index {
-                    #(#index2 => next.#fields = value,)*
+                    #(#indices => next.#fields = value,)*
                     _ => #p::parameter_out_of_range(#name_str, #count, index),
                 }
                 *self = Self::try_new(#(next.#fields),*)?;

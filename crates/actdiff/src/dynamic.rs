@@ -245,6 +245,16 @@ impl Dynamic {
         Ok(self)
     }
 
+    /// Sets the parameter at `i` (an index in range) if the `where` constraints allow
+    /// the new value; otherwise keeps the old one.
+    fn set_value(&mut self, i: usize, value: f64) -> Result<(), ParamError> {
+        let mut values = self.params.clone();
+        values[i] = value;
+        self.check_rules(&values)?;
+        self.params = values;
+        Ok(())
+    }
+
     /// The first `where` constraint these values violate, as an error.
     fn check_rules(&self, values: &[f64]) -> Result<(), ParamError> {
         for rule in &self.rules {
@@ -271,14 +281,9 @@ impl Dynamic {
     /// the definition's `where` constraints; the parameter keeps its value then.
     pub fn set_param(&mut self, name: &str, value: f64) -> Result<(), DynamicParamError> {
         match self.info.params.iter().position(|p| p.name == name) {
-            Some(i) => {
-                let mut values = self.params.clone();
-                values[i] = value;
-                self.check_rules(&values)
-                    .map_err(DynamicParamError::Constraint)?;
-                self.params = values;
-                Ok(())
-            }
+            Some(i) => self
+                .set_value(i, value)
+                .map_err(DynamicParamError::Constraint),
             None => Err(DynamicParamError::Unknown {
                 activation: self.info.name.to_string(),
                 name: name.to_string(),
@@ -572,11 +577,7 @@ impl<T: Real> Activation<T> for Dynamic {
         if index >= self.params.len() {
             crate::__private::parameter_out_of_range(&self.info.name, self.params.len(), index);
         }
-        let mut values = self.params.clone();
-        values[index] = value.to_f64();
-        self.check_rules(&values)?;
-        self.params = values;
-        Ok(())
+        self.set_value(index, value.to_f64())
     }
 
     fn forward_finite(&self, x: T) -> T {
