@@ -397,11 +397,19 @@ fn extent(s: &Subject, x0: f64, sign: f64, scale: f64) -> f64 {
     last_bad
 }
 
-/// The accuracy a window's polynomial must reach at the sampled f32 points. Its
+/// The accuracy a window's polynomial must reach at the sampled points. Its
 /// evaluation cannot do much better where `q` is small against its own terms; the
 /// margin below `ACCEPTED_ULPS` covers the points between samples (the exhaustive
-/// sweep example measures them all).
+/// sweep example measures them all). Where no degree reaches it, a window within
+/// `ACCEPTED_ULPS` is taken instead (no worse than what is accepted of the formula
+/// outside windows), and failing that one within `LAST_RESORT_ULPS`.
 const WINDOW_ULPS: f64 = 4.0;
+/// The weakest bound a window is taken at: the numerics issue's bound for
+/// derivatives. It still beats the formula by far: mish'' right of its root at 1.49
+/// is 405 ULP off in f32 without a window, and the polynomial's f32 evaluation stays
+/// at 7.6 ULP from degree 16 on at the window's far edge, where `q` has shrunk
+/// against its coefficients.
+const LAST_RESORT_ULPS: f64 = 8.0;
 /// How many points of the window the final check evaluates.
 const VALIDATION_POINTS: usize = 50_000;
 
@@ -434,7 +442,10 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
         Precision::Single => VALIDATION_POINTS,
         Precision::Double => VALIDATION_POINTS / 5,
     };
-    for n in [8usize, 12, 16, 20, 24, 28] {
+    for (n, bound) in [WINDOW_ULPS, ACCEPTED_ULPS, LAST_RESORT_ULPS]
+        .into_iter()
+        .flat_map(|bound| [8usize, 12, 16, 20, 24, 28].map(|n| (n, bound)))
+    {
         let w = RootWindow {
             precision: s.precision,
             center_hi,
@@ -453,7 +464,7 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
                 if !inside || (x - x0).abs() < 1e-3 * scale {
                     return true;
                 }
-                s.ulps(got, s.reference(Dd::from_f64(x))) <= WINDOW_ULPS
+                s.ulps(got, s.reference(Dd::from_f64(x))) <= bound
             })
         };
         if passes(1_000) && passes(validation) {
@@ -530,25 +541,55 @@ mod tests {
         }
     }
 
+    /// Checks an f32 window at every 37th f32 inside it, more densely than the fit's
+    /// own check, against `bound` ULPs; returns the count.
+    fn check_f32_window(g: &Graph, f: NodeId, w: &RootWindow, bound: f64) -> usize {
+        let x0 = w.center_hi + w.center_lo;
+        let mut k = 0;
+        let (mut x, end) = ((x0 + w.low) as f32, (x0 + w.high) as f32);
+        while x < end {
+            if w.contains_f32(x) && (f64::from(x) - x0).abs() >= 1e-3 * x0.abs().max(1.0) {
+                let want = crate::eval::eval(g, f, f64::from(x), &[]);
+                let e = ulps_f32(w.eval_f32(x), want);
+                assert!(e <= bound, "at {x}: {e} ULP, window {w:?}");
+                k += 1;
+            }
+            // Up through the negative floats, then down through the positive ones.
+            x = if x < 0.0 {
+                f32::from_bits(x.to_bits() - 37)
+            } else {
+                f32::from_bits(x.to_bits() + 37)
+            };
+        }
+        k
+    }
+
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f32() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
         let windows = root_windows(&d.graph, d.derivative);
-        let w = &windows[0];
-        let x0 = w.center_hi + w.center_lo;
-        let mut k = 0;
-        let mut x = (x0 + w.low) as f32;
-        while x < (x0 + w.high) as f32 {
-            if w.contains_f32(x) && (f64::from(x) - x0).abs() >= 1e-3 * x0.abs() {
-                let want = crate::eval::eval(&d.graph, d.derivative, f64::from(x), &[]);
-                let e = ulps_f32(w.eval_f32(x), want);
-                // Denser than the fit's own check: held to the level accepted outside windows.
-                assert!(e <= ACCEPTED_ULPS, "at {x}: {e} ULP, window {w:?}");
-                k += 1;
-            }
-            x = f32::from_bits(x.to_bits() - 37);
-        }
-        assert!(k > 1000);
+        // Held to the level accepted outside windows.
+        assert!(check_f32_window(&d.graph, d.derivative, &windows[0], ACCEPTED_ULPS) > 1000);
+    }
+
+    #[test]
+    fn windows_that_miss_the_tighter_bounds_are_taken_at_a_weaker_one() {
+        // No degree brings mish'' within WINDOW_ULPS or ACCEPTED_ULPS at the far edge
+        // of the window right of its root at 1.49; without the fallback that root got
+        // no window and mish'' was 405 ULP off next to it.
+        let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
+        let windows = root_windows(&d.graph, d.second_derivative);
+        let single: Vec<&RootWindow> = windows
+            .iter()
+            .filter(|w| w.precision == Precision::Single)
+            .collect();
+        let centers: Vec<f64> = single.iter().map(|w| w.center_hi).collect();
+        assert_eq!(single.len(), 2, "{centers:?}");
+        assert!((centers[1] - 1.490_571).abs() < 1e-5, "{centers:?}");
+        assert!(check_f32_window(&d.graph, d.second_derivative, single[0], ACCEPTED_ULPS) > 1000);
+        assert!(
+            check_f32_window(&d.graph, d.second_derivative, single[1], LAST_RESORT_ULPS) > 1000
+        );
     }
 
     #[test]

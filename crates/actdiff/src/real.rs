@@ -117,11 +117,11 @@ pub trait Real:
     fn powi(self, n: i32) -> Self;
 }
 
-/// Which sigmoid `Real` uses. For f32, the fused form (1.14 ULP over every normal
-/// result): it shares `exp(-|x|)` with `tanh_softplus` and `sech2_softplus`, which
-/// makes mish's backward pass one exponential instead of two; the stand-alone kernel
-/// (`math::f32::sigmoid`, 0.79 ULP) costs several times more. For f64 the
-/// stand-alone kernel.
+/// Which sigmoid `Real` uses. For f32, the fused form (`E / (1 + E)` finished in
+/// f64): it shares `e^x` with `tanh_softplus` and `sech2_softplus`, which makes
+/// mish's backward pass one exponential instead of two, and it is more accurate than
+/// the stand-alone kernel (`math::f32::sigmoid`, 0.79 ULP), which costs several
+/// times more. For f64 the stand-alone kernel.
 macro_rules! sigmoid_for {
     (f32, $x:expr) => {
         crate::math::fused::f32::sigmoid($x)

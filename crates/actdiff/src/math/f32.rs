@@ -24,6 +24,10 @@
 //!   `pow` consume without rounding it first; `sigmoid` and `tanh` divide by an unrounded
 //!   hi + lo denominator (one correction step); `pow` computes `ln |x|` and `y · ln |x|` as hi + lo pairs (Dekker products with
 //!   bit-masked 12-bit splits); `sin`/`cos` carry the reduced argument as hi + lo.
+//! - **Finishing in `f64`** where the result is a rational function of `e^x`: the fused
+//!   forms of [`crate::math::fused::f32`] take exp's kernel as one `f64` (`exp_wide`: the
+//!   power of two applied in `f64`, so neither overflow nor subnormals) and round once,
+//!   at no cost in speed against the compensated `f32` forms they replaced.
 //! - **Minimax polynomials** (Lawson-weighted least squares, coefficients rounded to `f32`
 //!   one at a time with the remaining ones refitted), arranged so that the leading terms are
 //!   added last and exactly (`x + x³·P(x²)`, `1 + r + r²·Q(r)`), which keeps the evaluation
@@ -238,14 +242,16 @@ pub fn exp(x: f32) -> f32 {
     scale(h + l, n)
 }
 
-/// `e^x` as an unevaluated sum `hi + lo` (before [`exp`]'s final rounding: where the
-/// result is normal, `hi + lo` rounds to `exp(x)`), for the fused forms in which `e^x`
-/// is a term of the result and that rounding would count in full.
+/// `e^x` as an `f64`, to about 2^-28 relative for every `x` (no final rounding to
+/// `f32`, no overflow up to the clamp at 89, no subnormal range: the power of two is
+/// applied in `f64`), for the fused forms, which finish in `f64` and round once.
 #[inline(always)]
-pub(crate) fn exp_split(x: f32) -> (f32, f32) {
+pub(crate) fn exp_wide(x: f32) -> f64 {
     let xc = clamp_lo(clamp_hi(x, 89.0), -104.0);
     let (n, h, l) = exp_core(xc, 0.0);
-    (scale(h, n), scale(l, n))
+    // 2^n built in the f64 exponent field (-150 <= n <= 129).
+    let p = f64::from_bits((i64::from(n) + 1023).wrapping_shl(52) as u64);
+    (f64::from(h) + f64::from(l)) * p
 }
 
 /// `e^x - 1`, accurate for small `|x|` (no cancellation).
