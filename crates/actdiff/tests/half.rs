@@ -243,12 +243,13 @@ fn measure<H: Half>(got: impl Fn(H) -> H, reference: fn(f64) -> f64, roots: &[f6
 /// (forward f16, derivative f16, forward bf16, derivative bf16). Which results are
 /// rounded twice depends on the f32 bits, so a change to the f32 math moves these
 /// counts (re-measured after `tanh_softplus` and the fused sigmoid took exp's
-/// unrounded `hi + lo`: sigmoid's f16 forward went from 6 to 7, others down).
+/// unrounded `hi + lo`: sigmoid's f16 forward went from 6 to 7, others down; and after
+/// gelu's derivative took `gauss(u)` for `exp(-u²)`: its f16 count went from 3 to 4).
 const MEASURED: [(&str, [usize; 4]); 6] = [
     ("relu", [0, 0, 0, 0]),
     ("mish", [7, 2, 0, 0]),
     ("silu", [2, 11, 0, 1]),
-    ("gelu", [3, 3, 0, 0]),
+    ("gelu", [3, 4, 0, 0]),
     ("tanh", [0, 6, 0, 0]),
     ("sigmoid", [7, 4, 0, 0]),
 ];
