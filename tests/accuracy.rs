@@ -367,10 +367,10 @@ builtins! {
         f64 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: celu(alpha=2.5) f' 37.1, f'' 43.7 ULP in the tail (x/alpha rounded before exp); d_alpha cancels near 0: 1.35e17 ULP at x = -4.8e-17",
         f32 subnormal misses = "issue 3: celu ∂alpha near 0 (the cancellation above): 7.21e16 ULP at x = -3.6e-21 (alpha=2.5)";
     gelu: "gelu",
-        f32 misses ["derivative", "second_derivative"] = "issue 3: exp(-u²) in erfc' with u² rounded: f' 54.8 ULP at x = -11.7; f'' 324.4 ULP at 1.4167, near its root √2",
-        f64 misses ["derivative", "second_derivative"] = "issue 3: exp(-u²) in erfc' with u² rounded: f' 348.9 ULP at x = -35.2, f'' 353.9 at x = -36.5",
-        f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (exp(-u²) with u² rounded)",
-        f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (exp(-u²) with u² rounded)";
+        f32 misses ["second_derivative"] = "issue 3: f'' 11.2 ULP at x = -13.45, a normal result (-3.7e-38) from a subnormal gauss(u) (5e-40) times x²",
+        f64 misses ["derivative"] = "issue 3: f' = Φ(x) + xφ(x) cancels near its root -0.7518, outside the root window: 27.8 ULP at x = -0.7499",
+        f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (gauss(u) subnormal, then multiplied by x²)",
+        f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (erfc(u) and gauss(u) subnormal before the products with x)";
     gelu_tanh: "gelu(approximate=tanh)",
         f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: sigmoid argument rounded: forward 112.9 ULP at -9.40, f' 161.9 at -10.21; f'' 853.2 ULP at -1.4205, near its root",
         f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: sigmoid argument rounded: forward 616.7, f' 930.4 ULP at -21.06; f'' 824.7 ULP at -1.4168, near its root",

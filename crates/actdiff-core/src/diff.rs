@@ -6,7 +6,9 @@
 //!
 //! Rules are chosen for stability: `softplus' = sigmoid`, `sigmoid' = sigmoid(u) ·
 //! sigmoid(-u)` (and `(σ(u)·σ(-u))' = σ(u)·σ(-u)·tanh(-u/2)·u'`, without the cancelling
-//! `σ(-u) - σ(u)`), `tanh' = sech2(u)` (not `1 - tanh(u)²`, which cancels), `ln' = u'/u`.
+//! `σ(-u) - σ(u)`), `tanh' = sech2(u)` (not `1 - tanh(u)²`, which cancels), `ln' = u'/u`,
+//! `erf' = (2/√π)·gauss(u)` (not `exp(-u²)`, whose rounded square the exponential
+//! magnifies `u²` times), `gauss' = -2u·gauss(u)`.
 //!
 //! Kinks: `if c { a } else { b }` differentiates to `if c { a' } else { b' }`, so the
 //! author picks the value at the kink by writing `>` or `>=`. `max`, `min` and `abs`
@@ -196,13 +198,19 @@ fn call_derivative(g: &mut Graph, id: NodeId, f: Func, u: NodeId, du: NodeId) ->
             g.mul(id, other, s)
         }
         Func::Softplus => g.call(Func::Sigmoid, u, s),
+        // gauss(u), not exp(-u²): the square's rounding, magnified u² times by the
+        // exponential, would cost hundreds of ULP in the tails (gelu').
         Func::Erf | Func::Erfc => {
             let sign = if f == Func::Erf { 1.0 } else { -1.0 };
             let c = g.constant(sign * TWO_OVER_SQRT_PI, s);
-            let u2 = g.powi(u, 2, s);
-            let nu2 = g.neg(u2, s);
-            let e = g.call(Func::Exp, nu2, s);
+            let e = g.call(Func::Gauss, u, s);
             g.mul(c, e, s)
+        }
+        // gauss' = -2u·gauss(u)
+        Func::Gauss => {
+            let m2 = g.constant(-2.0, s);
+            let m2u = g.mul(m2, u, s);
+            g.mul(m2u, id, s)
         }
         Func::Sin => g.call(Func::Cos, u, s),
         Func::Cos => {
@@ -342,6 +350,52 @@ mod tests {
             let want = spv.tanh() + v * crate::eval::sigmoid(v) * (1.0 - spv.tanh().powi(2));
             let got = eval(&g, d, v, &[]);
             assert!((got - want).abs() < 1e-14, "{v}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn erf_derivatives_are_gaussians() {
+        let (mut g, x, s) = graph_x();
+        let half = g.constant(0.5, s);
+        let u = g.mul(half, x, s);
+        let gauss = g.call(Func::Gauss, u, s);
+        for (f, sign) in [(Func::Erf, 1.0), (Func::Erfc, -1.0)] {
+            let e = g.call(f, u, s);
+            let d = differentiate_node(&mut g, e, x);
+            let nodes = g.reachable(&[d]);
+            assert!(nodes.contains(&gauss), "{f:?}");
+            assert!(
+                !nodes
+                    .iter()
+                    .any(|&n| matches!(g.node(n), Node::Call(Func::Exp, _))),
+                "{f:?}"
+            );
+            let v = eval(&g, d, 3.0, &[]);
+            let want = sign * TWO_OVER_SQRT_PI * 0.5 * (-2.25f64).exp();
+            assert!(
+                (v - want).abs() <= 1e-15 * want.abs(),
+                "{f:?}: {v} vs {want}"
+            );
+        }
+        // gauss(u)' = -2u·gauss(u)·u' and gauss(u)'' = (4u² - 2)·gauss(u)·u'², against
+        // the closed forms, out to x = 50 (u = 25), where exp(-(u * u)) is 200 ULP off.
+        let d1 = differentiate_node(&mut g, gauss, x);
+        let d2 = differentiate_node(&mut g, d1, x);
+        for &v in &[-50.0f64, -7.3, -1.0, 0.0, 0.3, 2.0, 49.9] {
+            let u = 0.5 * v;
+            let gv = crate::eval::gauss(u);
+            let want1 = -u * gv;
+            let want2 = (u * u - 0.5) * gv;
+            let got1 = eval(&g, d1, v, &[]);
+            let got2 = eval(&g, d2, v, &[]);
+            assert!(
+                (got1 - want1).abs() <= 4e-16 * want1.abs(),
+                "{v}: {got1} vs {want1}"
+            );
+            assert!(
+                (got2 - want2).abs() <= 1e-15 * want2.abs(),
+                "{v}: {got2} vs {want2}"
+            );
         }
     }
 

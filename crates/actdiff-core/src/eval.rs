@@ -20,6 +20,7 @@ pub fn eval_func(f: Func, x: f64) -> f64 {
         Func::Softplus => softplus(x),
         Func::Erf => libm::erf(x),
         Func::Erfc => libm::erfc(x),
+        Func::Gauss => gauss(x),
         Func::Sin => x.sin(),
         Func::Cos => x.cos(),
         Func::Abs => x.abs(),
@@ -34,6 +35,16 @@ pub fn sigmoid(x: f64) -> f64 {
         let e = x.exp();
         e / (1.0 + e)
     }
+}
+
+/// `exp(-x²)` from the exact square `x·x = h + l`: `exp(-h)·(1 - l)`, where `1 - l` is
+/// `exp(-l)` to f64 precision (`|l| <= 2^-53·h`, and the result underflows beyond
+/// `h = 746`). `exp(-(x * x))` would lose `x²` times the rounding of the square.
+pub fn gauss(x: f64) -> f64 {
+    let h = x * x;
+    // Where h is infinite the result is 0, and the fused residual would be NaN.
+    let l = if h.is_finite() { x.mul_add(x, -h) } else { 0.0 };
+    (-h).exp() * (1.0 - l)
 }
 
 /// `sech(x)² = 4 e / (1 + e)²` with `e = exp(-2|x|)`: no overflow, no cancellation.

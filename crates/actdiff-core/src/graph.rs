@@ -39,6 +39,9 @@ pub enum Func {
     Erf,
     /// `erfc(u)`: `1 - erf(u)` without cancellation.
     Erfc,
+    /// `gauss(u)`: the Gaussian `exp(-u²)`, with `u²` taken exactly, so that it keeps
+    /// its relative accuracy for large `|u|`. It is in `erf'` and `erfc'`.
+    Gauss,
     /// `sin(u)`
     Sin,
     /// `cos(u)`
@@ -49,7 +52,7 @@ pub enum Func {
 
 impl Func {
     /// Every one-argument function, for name lookup.
-    pub const ALL: [Func; 14] = [
+    pub const ALL: [Func; 15] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -61,6 +64,7 @@ impl Func {
         Func::Softplus,
         Func::Erf,
         Func::Erfc,
+        Func::Gauss,
         Func::Sin,
         Func::Cos,
         Func::Abs,
@@ -80,6 +84,7 @@ impl Func {
             Func::Softplus => "softplus",
             Func::Erf => "erf",
             Func::Erfc => "erfc",
+            Func::Gauss => "gauss",
             Func::Sin => "sin",
             Func::Cos => "cos",
             Func::Abs => "abs",

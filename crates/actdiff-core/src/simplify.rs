@@ -14,7 +14,8 @@
 //! - stability rewrites, so a naive formula gets the accurate code:
 //!   `ln(1 + exp(u))` → `softplus(u)`, `ln(1 + u)` → `log1p(u)`,
 //!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
-//!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`.
+//!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`,
+//!   `exp(-(u * u))` and `exp(-powi(u, 2))` → `gauss(u)`.
 
 use crate::eval::eval_func;
 use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
@@ -195,6 +196,20 @@ impl Graph {
         }
     }
 
+    /// `u` when `id` is `-(u * u)`, `-u * u` or `-powi(u, 2)`: the exponent of a
+    /// Gaussian, whose square `exp` would magnify the rounding of.
+    fn neg_square(&self, id: NodeId) -> Option<NodeId> {
+        match self.node(id) {
+            Node::Neg(sq) => match self.node(sq) {
+                Node::Mul(a, b) if a == b => Some(a),
+                Node::Powi(a, 2) => Some(a),
+                _ => None,
+            },
+            Node::Mul(na, b) if self.node(na) == Node::Neg(b) => Some(b),
+            _ => None,
+        }
+    }
+
     /// `a / b`
     pub fn div(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
         if let (Some(x), Some(y)) = (self.as_const(a), self.as_const(b)) {
@@ -221,6 +236,11 @@ impl Graph {
         if let Some(x) = self.as_const(a) {
             if let Some(id) = self.fold(eval_func(f, x), span) {
                 return id;
+            }
+        }
+        if f == Func::Exp {
+            if let Some(u) = self.neg_square(a) {
+                return self.call(Func::Gauss, u, span);
             }
         }
         if f == Func::Ln {
@@ -398,6 +418,38 @@ mod tests {
         let opx = g.add(x, one, s);
         let l = g.call(Func::Ln, opx, s);
         assert_eq!(g.node(l), Node::Call(Func::Log1p, x));
+    }
+
+    #[test]
+    fn gaussian_exponents_become_gauss() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let y = g.param(0, s);
+        let xx = g.mul(x, x, s);
+        let nxx = g.neg(xx, s);
+        let gauss = g.call(Func::Exp, nxx, s);
+        assert_eq!(g.node(gauss), Node::Call(Func::Gauss, x));
+        let x2 = g.powi(x, 2, s);
+        let nx2 = g.neg(x2, s);
+        assert_eq!(g.call(Func::Exp, nx2, s), gauss);
+        let nx = g.neg(x, s);
+        let nx_x = g.mul(nx, x, s);
+        assert_eq!(g.call(Func::Exp, nx_x, s), gauss);
+        let x_nx = g.mul(x, nx, s);
+        assert_eq!(g.call(Func::Exp, x_nx, s), gauss);
+        // Not squares: these stay exponentials.
+        let xy = g.mul(x, y, s);
+        let nxy = g.neg(xy, s);
+        let e = g.call(Func::Exp, nxy, s);
+        assert_eq!(g.node(e), Node::Call(Func::Exp, nxy));
+        let e = g.call(Func::Exp, xx, s);
+        assert_eq!(g.node(e), Node::Call(Func::Exp, xx));
+        // The point of the rewrite: at x = 26, x² = 676 is rounded, and exp(-x²) is off
+        // by up to 676 times that rounding; gauss is not.
+        let x = 26.000000000000004f64;
+        let want = 2.611741761283573e-294; // mpmath: exp(-x²); exp(-(x * x)) is 4e-14 off
+        let got = crate::eval::eval(&g, gauss, x, &[]);
+        assert!(((got - want) / want).abs() < 5e-16, "{got:e}");
     }
 
     #[test]

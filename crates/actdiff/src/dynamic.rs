@@ -510,6 +510,7 @@ fn call<T: Real>(out: &mut [T], a: &[T], f: Math) {
             Func::Softplus => map1(out, a, T::softplus),
             Func::Erf => map1(out, a, T::erf),
             Func::Erfc => map1(out, a, T::erfc),
+            Func::Gauss => map1(out, a, T::gauss),
             Func::Sin => map1(out, a, T::sin),
             Func::Cos => map1(out, a, T::cos),
             Func::Abs => map1(out, a, T::abs),

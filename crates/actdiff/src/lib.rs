@@ -30,8 +30,10 @@
 //! optional parameters with defaults (`learn` marks those a network trains), `=` and
 //! an expression: number literals, the input, parameters, `+ - * /`, unary `-`,
 //! `if / else if / else` with `< <= > >=` and `&& ||`, blocks with `let`, and the
-//! functions `exp expm1 ln log1p sqrt tanh sigmoid softplus erf erfc sin cos abs max
-//! min clamp powi pow`. `^` is xor in Rust, so it is refused: write `powi(u, 2)`.
+//! functions `exp expm1 ln log1p sqrt tanh sigmoid softplus erf erfc gauss sin cos abs
+//! max min clamp powi pow`, where `gauss(u) = exp(-u²)` with `u²` taken exactly (what
+//! `exp(-(u * u))` is rewritten to). `^` is xor in Rust, so it is refused: write
+//! `powi(u, 2)`.
 //!
 //! Constraints on the parameters go between the signature and `=`, as comparisons
 //! (`< <= > >= !=`) between parameters and numbers:

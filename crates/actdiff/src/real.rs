@@ -107,6 +107,9 @@ pub trait Real:
     fn erf(self) -> Self;
     /// Complementary error function, accurate in the right tail.
     fn erfc(self) -> Self;
+    /// The Gaussian `e^(-x²)`, with `x²` taken exactly: `exp(-(x * x))` would lose `x²`
+    /// times the rounding of the square (the derivative of `erf` and `erfc`).
+    fn gauss(self) -> Self;
     /// Sine.
     fn sin(self) -> Self;
     /// Cosine.
@@ -211,6 +214,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn erfc(self) -> Self {
                 crate::math::$t::erfc(self)
+            }
+            #[inline(always)]
+            fn gauss(self) -> Self {
+                crate::math::$t::gauss(self)
             }
             #[inline(always)]
             fn sin(self) -> Self {

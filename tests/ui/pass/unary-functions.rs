@@ -1,5 +1,5 @@
 //! Every one-argument function of the language, with its derivative checked
-//! against the textbook formula; thirteen definitions in one invocation.
+//! against the textbook formula; fourteen definitions in one invocation.
 
 use actdiff::prelude::*;
 
@@ -14,6 +14,7 @@ activation! {
     pub Softplus(x) = softplus(x);
     pub Erf(x) = erf(x);
     pub Erfc(x) = erfc(x);
+    pub Gauss(x) = gauss(x);
     pub Sin(x) = sin(x);
     pub Cos(x) = cos(x);
     pub Abs(x) = abs(x);
@@ -59,6 +60,7 @@ fn main() {
     check(Erfc, &all, libm::erfc, |x| {
         -two_over_sqrt_pi * (-x * x).exp()
     });
+    check(Gauss, &all, |x| (-x * x).exp(), |x| -2.0 * x * (-x * x).exp());
     check(Sin, &all, f64::sin, f64::cos);
     check(Cos, &all, f64::cos, |x| -x.sin());
     check(Abs, &[-2.0, 3.0], f64::abs, f64::signum);

@@ -20,7 +20,7 @@
 //!   reductions need no fused multiply-add.
 //! - **Double-`f32` (hi + lo) intermediates** where a single rounding would cost an ULP:
 //!   `exp`'s kernel returns `2^n · (h + l)` with `h + l` accurate to about 2^-28 (2^-32 in
-//!   the variant `expm1` uses), which `expm1`, `sigmoid`, `softplus`, `tanh`, `erfc` and
+//!   the variant `expm1` uses), which `expm1`, `sigmoid`, `softplus`, `tanh`, `erfc`, `gauss` and
 //!   `pow` consume without rounding it first; `sigmoid` and `tanh` divide by an unrounded
 //!   hi + lo denominator (one correction step); `pow` computes `ln |x|` and `y · ln |x|` as hi + lo pairs (Dekker products with
 //!   bit-masked 12-bit splits); `sin`/`cos` carry the reduced argument as hi + lo.
@@ -437,8 +437,7 @@ fn erfc_tail(a: f32) -> f32 {
         -3.112_582_781e-4,
     ];
     let a = clamp_hi(a, 10.1);
-    let (z, _) = split(a);
-    let (n, h, l) = exp_core(-(z * z), -((a - z) * (a + z)));
+    let (n, h, l) = exp_neg_square(a);
     // a + K = dh + dl exactly; 1/(a + K) = (1/dh)·(1 - corr) with corr = dl/dh, and
     // 1/dh = (1 - u)/(2K), so no second division is needed.
     let a_big = a > K;
@@ -459,6 +458,29 @@ fn erfc_tail(a: f32) -> f32 {
     p = fma(p, u, C[0]);
     let v = fma(h, p, l * p) / dh;
     scale(fma(-v, corr, v), n)
+}
+
+/// `e^{-a²} = 2^n · (h + l)` for `|a| <= 10.5` (`h + l` as [`exp_core`]'s), with `a²`
+/// taken exactly as `z² + (a - z)(a + z)`, `z` the top 12 bits of `a`: `z²` is exact and
+/// the rounding of the small second term is negligible. Rounding `a²` instead would cost
+/// `a²` times its relative error, 50 ULP near `a = 10`.
+#[inline(always)]
+fn exp_neg_square(a: f32) -> (i32, f32, f32) {
+    let (z, _) = split(a);
+    exp_core(-(z * z), -((a - z) * (a + z)))
+}
+
+/// The Gaussian `e^{-x²}`, with `x²` taken exactly, so that the result keeps its relative
+/// accuracy where `exp(-(x * x))` would lose `x²` times the rounding of the square.
+///
+/// Maximum error 0.81 ULP, measured exhaustively over every `f32` with a nonzero result
+/// (`|x| <= 10.197`, subnormal results included: 0.80 there) against `f64`'s `exp` of the
+/// exact square; `exp(-(x * x))` is 64.4 ULP off at worst. Even (`gauss(-x) = gauss(x)`
+/// bit for bit); `gauss(±inf) = 0`, NaN gives NaN.
+#[inline(always)]
+pub fn gauss(x: f32) -> f32 {
+    let (n, h, l) = exp_neg_square(clamp_hi(x.abs(), 10.5));
+    scale(h + l, n)
 }
 
 /// Error function.
@@ -752,6 +774,9 @@ mod tests {
     fn erf_and_trig_match_f64() {
         check("erf", erf, libm::erf, -5.0, 5.0, 4.0);
         check("erfc", erfc, libm::erfc, -2.0, 10.1, 4.0);
+        // The square of an f32 is exact in f64.
+        check("gauss", gauss, |x| (-(x * x)).exp(), -10.3, 10.3, 1.0);
+        check("gauss", gauss, |x| (-(x * x)).exp(), 8.0, 10.0, 1.0);
         for x in samples(-TRIG_LIMIT, TRIG_LIMIT) {
             if x.abs() <= TRIG_LIMIT {
                 assert!(ulp_error(sin(x), f64::from(x).sin()) <= 4.0, "sin({x:e})");
@@ -830,6 +855,12 @@ mod tests {
             ("erfc", erfc, inf, 0.0),
             ("erfc", erfc, -inf, 2.0),
             ("erfc", erfc, 0.0, 1.0),
+            ("gauss", gauss, 0.0, 1.0),
+            ("gauss", gauss, -0.0, 1.0),
+            ("gauss", gauss, inf, 0.0),
+            ("gauss", gauss, -inf, 0.0),
+            ("gauss", gauss, 10.2, 0.0),
+            ("gauss", gauss, -1e30, 0.0),
             ("sin", sin, -0.0, -0.0),
             ("sin", sin, inf, nan),
             ("cos", cos, -inf, nan),
@@ -843,7 +874,7 @@ mod tests {
             );
         }
         for f in [
-            exp, expm1, ln, log1p, tanh, sigmoid, softplus, erf, erfc, sin, cos,
+            exp, expm1, ln, log1p, tanh, sigmoid, softplus, erf, erfc, gauss, sin, cos,
         ] {
             assert!(f(nan).is_nan());
         }
