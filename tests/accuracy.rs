@@ -368,7 +368,6 @@ builtins! {
         f32 subnormal misses = "issue 3: celu ∂alpha near 0 (the cancellation above): 7.21e16 ULP at x = -3.6e-21 (alpha=2.5)";
     gelu: "gelu",
         f32 misses ["second_derivative"] = "issue 3: f'' 11.2 ULP at x = -13.45, a normal result (-3.7e-38) from a subnormal gauss(u) (5e-40) times x²",
-        f64 misses ["derivative"] = "issue 3: f' = Φ(x) + xφ(x) cancels near its root -0.7518, outside the root window: 27.8 ULP at x = -0.7499",
         f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (gauss(u) subnormal, then multiplied by x²)",
         f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (erfc(u) and gauss(u) subnormal before the products with x)";
     gelu_tanh: "gelu(approximate=tanh)",

@@ -768,17 +768,33 @@ fn compare(op: CmpOp, a: Dd, b: Dd) -> bool {
     }
 }
 
+/// A literal's value. `±2/√π` is the factor differentiation puts into `erf'` and
+/// `erfc'`, where it stands for the exact value: near a root of gelu', whose two terms
+/// cancel, the f64 rounding of that factor alone moved the sum by 28 ULP, and the root
+/// windows are to be fitted to the function, not to that rounding.
+fn literal(v: f64) -> Dd {
+    if v.abs() == FRAC_2_SQRT_PI {
+        if v < 0.0 {
+            -FRAC_2_SQRT_PI_DD
+        } else {
+            FRAC_2_SQRT_PI_DD
+        }
+    } else {
+        Dd::from_f64(v)
+    }
+}
+
 /// The values of every node in `order` (from [`Graph::reachable`]), indexed by node
 /// id, like [`crate::eval::eval_ordered`]: unreached nodes are NaN, and conditions
 /// are stored as 1.0 (true) and 0.0 (false). Literals are their f64 values, as in
-/// f64 code.
+/// f64 code, but for `±2/√π` (see [`literal`]).
 pub fn eval_dd(g: &Graph, order: &[NodeId], x: Dd, params: &[Dd]) -> Vec<Dd> {
     let mut v = vec![Dd::NAN; g.len()];
     for &id in order {
         let at = |n: NodeId| v[n.0 as usize];
         let truth = |b: bool| if b { Dd::ONE } else { Dd::ZERO };
         let value = match g.node(id) {
-            Node::Const(bits) => Dd::from_f64(f64::from_bits(bits)),
+            Node::Const(bits) => literal(f64::from_bits(bits)),
             Node::Input => x,
             Node::Param(i) => params.get(i as usize).copied().unwrap_or(Dd::NAN),
             Node::Neg(a) => -at(a),
@@ -884,6 +900,22 @@ mod tests {
         check("sech2", SECH2, Dd::sech2, 1e-28);
         check("sigmoid", SIGMOID, Dd::sigmoid, 1e-28);
         check("softplus", SOFTPLUS, Dd::softplus, 1e-28);
+    }
+
+    #[test]
+    fn two_over_sqrt_pi_is_exact_as_a_literal() {
+        // 2/√π = 1.1283791670955125738961589031215451716881012586580 (mpmath).
+        let want = Dd {
+            hi: 1.1283791670955126,
+            lo: 1.533545961316588e-17,
+        };
+        for sign in [1.0, -1.0] {
+            let got = literal(sign * FRAC_2_SQRT_PI);
+            assert_eq!((got.hi, got.lo), (sign * want.hi, sign * want.lo));
+        }
+        // Any other literal is its f64 value.
+        let other = literal(1.1283791670955124);
+        assert_eq!((other.hi, other.lo), (1.1283791670955124, 0.0));
     }
 
     #[test]
