@@ -158,6 +158,7 @@ mod math_f32 {
         log1p: f32, "log1p", "log1p", MATH_TIGHT, m::log1p;
         tanh: f32, "tanh", "tanh", MATH_TIGHT, m::tanh;
         sigmoid: f32, "sigmoid", "sigmoid", MATH_TIGHT, m::sigmoid;
+        fused_sigmoid: f32, "sigmoid", "fused sigmoid", MATH_TIGHT, actdiff::math::fused::f32::sigmoid;
         softplus: f32, "softplus", "softplus", MATH_TIGHT, m::softplus;
         erf: f32, "erf", "erf", MATH_LOOSE, m::erf;
         erfc: f32, "erfc", "erfc", MATH_LOOSE, m::erfc;
@@ -177,6 +178,7 @@ mod math_f64 {
         log1p: f64, "log1p", "log1p", MATH_TIGHT, m::log1p;
         tanh: f64, "tanh", "tanh", MATH_TIGHT, m::tanh;
         sigmoid: f64, "sigmoid", "sigmoid", MATH_TIGHT, m::sigmoid;
+        fused_sigmoid: f64, "sigmoid", "fused sigmoid", MATH_TIGHT, actdiff::math::fused::f64::sigmoid;
         softplus: f64, "softplus", "softplus", MATH_TIGHT, m::softplus;
         erf: f64, "erf", "erf", MATH_LOOSE, m::erf;
         erfc: f64, "erfc", "erfc", MATH_LOOSE, m::erfc;

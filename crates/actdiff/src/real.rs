@@ -120,17 +120,15 @@ pub trait Real:
     fn powi(self, n: i32) -> Self;
 }
 
-/// Which sigmoid `Real` uses. For f32, the fused form (`E / (1 + E)` finished in
-/// f64): it shares `e^x` with `tanh_softplus` and `sech2_softplus`, which makes
-/// mish's backward pass one exponential instead of two, and it is more accurate than
-/// the stand-alone kernel (`math::f32::sigmoid`, 0.79 ULP), which costs several
-/// times more. For f64 the stand-alone kernel.
+/// The sigmoid `Real` uses: the fused form, which shares its exponential with
+/// `tanh_softplus` and `sech2_softplus`, so that mish's backward pass computes one
+/// instead of two. In f32 (`E / (1 + E)` finished in f64) it is also more accurate
+/// than the stand-alone kernel (`math::f32::sigmoid`, 0.79 ULP), which costs several
+/// times more. In f64 it is 1.0 ULP on the oracle's 4,000 points against the
+/// stand-alone kernel's 0.6, and makes mish's f64 backward about 15% faster.
 macro_rules! sigmoid_for {
-    (f32, $x:expr) => {
-        crate::math::fused::f32::sigmoid($x)
-    };
-    (f64, $x:expr) => {
-        crate::math::f64::sigmoid($x)
+    ($t:ident, $x:expr) => {
+        crate::math::fused::$t::sigmoid($x)
     };
 }
 
