@@ -379,8 +379,8 @@ builtins! {
         f64 subnormal misses = "issue 3: gelu-tanh f', f'' 0 for -4.1e-322 / -4.1e-320 at x = -21.54";
     silu: "silu";
     swish: "swish",
-        f32 misses ["forward", "derivative", "second_derivative", "d_beta"] = "issue 3: no root windows for a learned beta: f' 154.2 (beta=1) / 190.7 (beta=1.5), f'' 378.3 / 772.2 ULP near their roots; βx rounded before σ (beta=1.5): forward 15.6, d_beta 14.7 ULP",
-        f64 misses ["derivative", "second_derivative"] = "issue 3: no root windows for a learned beta: f' 134.8 / 206.7, f'' 457.7 / 1028.1 ULP near their roots";
+        f32 misses ["forward", "derivative", "second_derivative", "d_beta"] = "issue 3: root windows are fitted at the default beta = 1 only: with beta = 1.5 f' 190.7, f'' 772.2 ULP near their roots; βx rounded before σ (beta=1.5): forward 15.6, d_beta 14.7 ULP",
+        f64 misses ["derivative", "second_derivative"] = "issue 3: root windows are fitted at the default beta = 1 only: with beta = 1.5 f' 206.7, f'' 1028.1 ULP near their roots";
     mish: "mish";
     softplus: "softplus";
     softsign: "softsign";

@@ -494,7 +494,8 @@ mod tests {
                     let w = &p.windows()[k as usize];
                     let d = (x - w.center_hi) - w.center_lo;
                     let t = (d - w.mid) * w.inv_half;
-                    if d > w.low && d < w.high {
+                    let fitted = w.params.iter().all(|&(i, v)| params[usize::from(i)] == v);
+                    if fitted && d > w.low && d < w.high {
                         d * clenshaw(&w.coeffs, t)
                     } else {
                         a(0)

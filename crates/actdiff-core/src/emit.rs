@@ -451,6 +451,8 @@ fn emit_body_reading(def: &Definition, roots: &[NodeId], receiver: &TokenStream)
 /// The statements that compute a root window's polynomial (see [`crate::refine`]) and
 /// select it over `general` inside the window, in the window's precision only: in the
 /// other the condition is the constant `false` and the compiler drops the polynomial.
+/// A window fitted with parameters applies only while the parameters the function
+/// reads have the values it was fitted for.
 fn emit_window(
     w: &RootWindow,
     root: NodeId,
@@ -512,7 +514,13 @@ fn emit_window(
         Precision::Single => quote!(<T as #p::Real>::SINGLE),
         Precision::Double => quote!(!<T as #p::Real>::SINGLE),
     };
-    stmts.push(quote!(let #inside: bool = #precision & (#d > #low) & (#d < #high);));
+    let params = w.params.iter().map(|&(i, v)| {
+        let (l, v) = (param_local(i), c(v));
+        quote!(& (#l == #v))
+    });
+    stmts.push(quote!(
+        let #inside: bool = #precision & (#d > #low) & (#d < #high) #(#params)*;
+    ));
     stmts.push(quote!(let #refined: T = if #inside { #d * #q } else { #general };));
     (stmts, quote!(#refined))
 }

@@ -79,9 +79,10 @@ impl Definition {
                 diff::differentiate_node(&mut graph, forward, p)
             })
             .collect();
+        let defaults: Vec<f64> = header.params.iter().map(|p| p.default).collect();
         let windows = [forward, derivative, second_derivative]
             .into_iter()
-            .map(|r| (r, refine::root_windows(&graph, r)))
+            .map(|r| (r, refine::root_windows(&graph, r, &defaults)))
             .filter(|(_, w)| !w.is_empty())
             .collect();
         Definition {

@@ -11,8 +11,10 @@
 //! emitter selects a window's polynomial inside it, in its precision only; in the
 //! other precision the selection is the constant `false` and compiles away.
 //!
-//! Only definitions without parameters are refined: with parameters, the roots move
-//! with the parameter values, which are known only at run time.
+//! With parameters the roots move with the parameter values, which are known only at
+//! run time: such a definition is refined at its declared defaults, and each window
+//! records the values it was fitted for, which the generated code compares with the
+//! parameters before it selects the window. Other values get the formula.
 
 use crate::dd::{eval_dd, Dd};
 use crate::eval::{branch_pattern, eval_ordered, gauss};
@@ -47,6 +49,10 @@ pub struct RootWindow {
     pub inv_half: f64,
     /// The Chebyshev series of `q` in `t`; the function is `d · q`.
     pub coeffs: Vec<f64>,
+    /// The parameters the function reads, by index, with the values the window was
+    /// fitted for, in the window's precision (empty for a definition without
+    /// parameters): the window applies only while each equals its value here.
+    pub params: Vec<(u16, f64)>,
 }
 
 /// Where the scan for roots looks: activations' interesting range.
@@ -58,7 +64,7 @@ const MAX_HALF_WIDTH: f64 = 3.0;
 /// Evaluates `root` as f32 code would: every operation rounded to f32, the
 /// functions from std's f32 math (within an ULP, like the runtime's). The difference
 /// from the f64 interpreter shows where the formula itself loses accuracy in f32.
-fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32) -> f32 {
+fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32, params: &[f64]) -> f32 {
     let mut v = vec![0.0f32; g.len()];
     for &id in order {
         let at = |n: NodeId| v[n.0 as usize];
@@ -66,7 +72,7 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32) -> f32 {
         v[id.0 as usize] = match g.node(id) {
             Node::Const(bits) => f64::from_bits(bits) as f32,
             Node::Input => x,
-            Node::Param(_) => f32::NAN,
+            Node::Param(i) => params.get(usize::from(i)).map_or(f32::NAN, |&p| p as f32),
             Node::Neg(a) => -at(a),
             Node::Add(a, b) => at(a) + at(b),
             Node::Sub(a, b) => at(a) - at(b),
@@ -141,12 +147,14 @@ struct Subject<'g> {
     order: Vec<NodeId>,
     root: NodeId,
     precision: Precision,
+    /// The parameter values, as the precision holds them.
+    params: Vec<f64>,
 }
 
 impl Subject<'_> {
     /// The function in `f64` (for locating roots).
     fn value(&self, x: f64) -> f64 {
-        eval_ordered(self.g, &self.order, x, &[])[self.root.0 as usize]
+        eval_ordered(self.g, &self.order, x, &self.params)[self.root.0 as usize]
     }
 
     /// The reference value: the `f64` interpreter for f32 results, double-double for
@@ -154,7 +162,10 @@ impl Subject<'_> {
     fn reference(&self, x: Dd) -> Dd {
         match self.precision {
             Precision::Single => Dd::from_f64(self.value(x.to_f64())),
-            Precision::Double => eval_dd(self.g, &self.order, x, &[])[self.root.0 as usize],
+            Precision::Double => {
+                let params: Vec<Dd> = self.params.iter().map(|&p| Dd::from_f64(p)).collect();
+                eval_dd(self.g, &self.order, x, &params)[self.root.0 as usize]
+            }
         }
     }
 
@@ -194,7 +205,13 @@ impl Subject<'_> {
     fn formula_error(&self, x: f64) -> f64 {
         let x = self.round(x);
         let got = match self.precision {
-            Precision::Single => f64::from(eval_f32(self.g, &self.order, self.root, x as f32)),
+            Precision::Single => f64::from(eval_f32(
+                self.g,
+                &self.order,
+                self.root,
+                x as f32,
+                &self.params,
+            )),
             Precision::Double => self.value(x),
         };
         self.ulps(got, self.reference(Dd::from_f64(x)))
@@ -237,8 +254,8 @@ fn roots(s: &Subject) -> Vec<f64> {
         let y = s.value(x);
         if prev.is_finite() && y.is_finite() && prev != 0.0 && y != 0.0 && (prev < 0.0) != (y < 0.0)
         {
-            let same_piece =
-                branch_pattern(g, &[root], prev_x, &[]) == branch_pattern(g, &[root], x, &[]);
+            let same_piece = branch_pattern(g, &[root], prev_x, &s.params)
+                == branch_pattern(g, &[root], x, &s.params);
             if same_piece {
                 let (mut lo, mut hi) = (prev_x, x);
                 let lo_negative = prev < 0.0;
@@ -429,10 +446,10 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
     // A margin, and at least the absolute-error zone on both sides.
     let low = -(left * 1.1).max(2e-3 * scale);
     let high = (right * 1.1).max(2e-3 * scale);
-    let pattern = branch_pattern(s.g, &[s.root], x0, &[]);
+    let pattern = branch_pattern(s.g, &[s.root], x0, &s.params);
     if (0..=64).any(|k| {
         let x = x0 + low + (high - low) * k as f64 / 64.0;
-        branch_pattern(s.g, &[s.root], x, &[]) != pattern
+        branch_pattern(s.g, &[s.root], x, &s.params) != pattern
     }) {
         return None;
     }
@@ -457,6 +474,7 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
             mid: 0.5 * (low + high),
             inv_half: 2.0 / (high - low),
             coeffs: chebyshev_fit(q, low, high, n),
+            params: read_params(s),
         };
         // A coarse check first, so that failing degrees cost little.
         let passes = |points: usize| {
@@ -476,24 +494,41 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
     None
 }
 
-/// The windows for one generated function of a parameterless definition, for both
-/// precisions.
-pub fn root_windows(g: &Graph, root: NodeId) -> Vec<RootWindow> {
-    if !g.param_names.is_empty()
-        || g.reachable(&[root])
-            .iter()
-            .any(|&id| matches!(g.node(id), Node::Call(Func::Sin | Func::Cos, _)))
+/// The parameters `s`'s function reads, with their values.
+fn read_params(s: &Subject) -> Vec<(u16, f64)> {
+    (0..s.params.len() as u16)
+        .filter(|&i| s.order.iter().any(|&id| s.g.node(id) == Node::Param(i)))
+        .map(|i| (i, s.params[usize::from(i)]))
+        .collect()
+}
+
+/// The windows for one generated function, for both precisions, with the
+/// parameters at `params` (the declared defaults; empty without parameters).
+pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> {
+    if g.reachable(&[root])
+        .iter()
+        .any(|&id| matches!(g.node(id), Node::Call(Func::Sin | Func::Cos, _)))
     {
-        // Periodic functions have roots everywhere; parameters move roots.
+        // Periodic functions have roots everywhere.
         return Vec::new();
     }
     let mut windows: Vec<RootWindow> = Vec::new();
     for precision in [Precision::Single, Precision::Double] {
+        // f32 code holds the parameters rounded to f32: its roots are those of the
+        // function with the rounded values.
+        let params = params
+            .iter()
+            .map(|&p| match precision {
+                Precision::Single => f64::from(p as f32),
+                Precision::Double => p,
+            })
+            .collect();
         let s = Subject {
             g,
             order: g.reachable(&[root]),
             root,
             precision,
+            params,
         };
         for x0 in roots(&s) {
             if let Some(w) = window(&s, x0) {
@@ -521,14 +556,14 @@ mod tests {
     #[test]
     fn finds_the_root_of_the_mish_derivative() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let w = root_windows(&d.graph, d.derivative);
+        let w = root_windows(&d.graph, d.derivative, &[]);
         assert_eq!(w.len(), 2, "{w:?}");
         assert_eq!(w[0].precision, Precision::Single);
         assert_eq!(w[1].precision, Precision::Double);
         assert!((w[0].center_hi + w[0].center_lo + 1.192_431_214_515_495).abs() < 1e-14);
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
-        assert!(root_windows(&d.graph, d.forward).is_empty());
+        assert!(root_windows(&d.graph, d.forward, &[]).is_empty());
     }
 
     #[test]
@@ -569,7 +604,7 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f32() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative);
+        let windows = root_windows(&d.graph, d.derivative, &[]);
         // Held to the level accepted outside windows.
         assert!(check_f32_window(&d.graph, d.derivative, &windows[0], ACCEPTED_ULPS) > 1000);
     }
@@ -580,7 +615,7 @@ mod tests {
         // of the window right of its root at 1.49; without the fallback that root got
         // no window and mish'' was 405 ULP off next to it.
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.second_derivative);
+        let windows = root_windows(&d.graph, d.second_derivative, &[]);
         let single: Vec<&RootWindow> = windows
             .iter()
             .filter(|w| w.precision == Precision::Single)
@@ -597,7 +632,7 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f64() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative);
+        let windows = root_windows(&d.graph, d.derivative, &[]);
         let w = windows
             .iter()
             .find(|w| w.precision == Precision::Double)
@@ -607,6 +642,7 @@ mod tests {
             order: d.graph.reachable(&[d.derivative]),
             root: d.derivative,
             precision: Precision::Double,
+            params: Vec::new(),
         };
         let x0 = w.center_hi + w.center_lo;
         let mut checked = 0;
@@ -624,8 +660,17 @@ mod tests {
     }
 
     #[test]
-    fn parametric_definitions_are_not_refined() {
+    fn parametric_definitions_are_refined_at_the_given_values() {
         let d = &compile_str("S(x; b = 1) = x * sigmoid(b * x);").expect("ok")[0];
-        assert!(root_windows(&d.graph, d.derivative).is_empty());
+        // silu' = σ(u)(1 + u σ(-u)) with u = b·x has its root at u = -1.2785: at
+        // x = -1.2785 for b = 1, at x = -0.6392 for b = 2.
+        for (b, root) in [(1.0, -1.278_464_5), (2.0, -0.639_232_3)] {
+            let windows = root_windows(&d.graph, d.derivative, &[b]);
+            assert!(!windows.is_empty());
+            for w in &windows {
+                assert_eq!(w.params, vec![(0, b)]);
+                assert!((w.center_hi - root).abs() < 1e-6, "{w:?}");
+            }
+        }
     }
 }

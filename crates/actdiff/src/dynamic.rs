@@ -340,13 +340,15 @@ impl Dynamic {
 struct Machine<'r, T> {
     regs: &'r mut [T],
     width: usize,
+    /// The parameter values, which decide whether a root window applies.
+    params: &'r [f64],
 }
 
 impl<'r, T: Real> Machine<'r, T> {
     /// Loads `p`'s constants and parameters into `regs`, which holds
     /// `p.registers() * width` elements.
     #[inline(always)]
-    fn new(regs: &'r mut [T], p: &Program, params: &[f64], width: usize) -> Machine<'r, T> {
+    fn new(regs: &'r mut [T], p: &Program, params: &'r [f64], width: usize) -> Machine<'r, T> {
         for &(r, load) in p.loads() {
             let v = match load {
                 Load::Const(v) => v,
@@ -355,7 +357,11 @@ impl<'r, T: Real> Machine<'r, T> {
             let start = r as usize * width;
             regs[start..start + width].fill(T::from_f64(v));
         }
-        Machine { regs, width }
+        Machine {
+            regs,
+            width,
+            params,
+        }
     }
 
     /// Runs the program for the elements `x` (at most `width` of them).
@@ -364,7 +370,7 @@ impl<'r, T: Real> Machine<'r, T> {
         let n = x.len();
         self.regs[..n].copy_from_slice(x);
         for instr in p.code() {
-            step(self.regs, self.width, n, instr, p.windows());
+            step(self.regs, self.width, n, instr, p.windows(), self.params);
         }
     }
 
@@ -387,7 +393,14 @@ impl<'r, T: Real> Machine<'r, T> {
 /// destination is never an operand (see [`actdiff_core::compiled`]), so the register
 /// file splits around it into the registers before and after.
 #[inline(always)]
-fn step<T: Real>(regs: &mut [T], width: usize, n: usize, instr: &Instr, windows: &[RootWindow]) {
+fn step<T: Real>(
+    regs: &mut [T],
+    width: usize,
+    n: usize,
+    instr: &Instr,
+    windows: &[RootWindow],
+    params: &[f64],
+) {
     let d = instr.dst as usize;
     let (before, rest) = regs.split_at_mut(d * width);
     let (dst, after) = rest.split_at_mut(width);
@@ -431,7 +444,20 @@ fn step<T: Real>(regs: &mut [T], width: usize, n: usize, instr: &Instr, windows:
             |c, a, b| if c != zero { a } else { b },
         ),
         Op::PropagateNan(a, v) => map2(out, get(a), get(v), T::propagate_nan),
-        Op::Window(k, general) => window(out, get(INPUT), get(general), &windows[k as usize]),
+        Op::Window(k, general) => {
+            let w = &windows[k as usize];
+            // A window fitted at parameter values applies only at those values (in
+            // T, as the emitter compares them).
+            let fitted = w.params.iter().all(|&(i, v)| {
+                let now = params.get(usize::from(i)).copied().unwrap_or(f64::NAN);
+                T::from_f64(now) == T::from_f64(v)
+            });
+            if fitted {
+                window(out, get(INPUT), get(general), w)
+            } else {
+                out.copy_from_slice(get(general))
+            }
+        }
     }
 }
 
@@ -798,6 +824,10 @@ mod tests {
             f64::NAN,
             -1.192_431_2,
             -1.19,
+            -1.278_46,
+            -1.28,
+            2.399,
+            -2.399,
         ];
         let mut s = 0x2545_f491_u64;
         for _ in 0..600 {
@@ -915,6 +945,28 @@ mod tests {
                 .expect("one parameter");
         matches::<f32, _>(&prelu, &Prelu::new(0.1f32));
         matches::<f64, _>(&prelu, &Prelu::new(0.1f64));
+    }
+
+    /// The built-in Swish's definition (`builtins.rs`): its derivatives have root
+    /// windows fitted at beta = 1.
+    const SWISH: &str = "Swish(x; learn beta = 1) = {
+        let u = beta * x;
+        let shift = if u < -85 { 44 } else { 0 };
+        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+        x * sigmoid(u + shift) * scale
+    }";
+
+    #[test]
+    fn root_windows_apply_at_the_parameter_values_they_were_fitted_for() {
+        // The generated code selects the windows only at beta = 1; the program must
+        // agree at that value, near the roots (-1.2785, f'; ±2.3994, f''), and at
+        // another value, where both take the formula.
+        let mut swish = Dynamic::parse(SWISH).expect("parses");
+        matches::<f32, _>(&swish, &crate::Swish::<f32>::default());
+        matches::<f64, _>(&swish, &crate::Swish::<f64>::default());
+        swish.set_param("beta", 1.5).expect("beta");
+        matches::<f32, _>(&swish, &crate::Swish::new(1.5f32));
+        matches::<f64, _>(&swish, &crate::Swish::new(1.5f64));
     }
 
     #[test]
