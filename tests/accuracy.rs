@@ -373,10 +373,7 @@ builtins! {
         f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (gauss(u) subnormal, then multiplied by x²)",
         f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (erfc(u) and gauss(u) subnormal before the products with x)";
     gelu_tanh: "gelu(approximate=tanh)",
-        f32 misses ["forward", "derivative", "second_derivative"] = "issue 3: sigmoid argument rounded: forward 112.9 ULP at -9.40, f' 161.9 at -10.21; f'' 853.2 ULP at -1.4205, near its root",
-        f64 misses ["forward", "derivative", "second_derivative"] = "issue 3: sigmoid argument rounded: forward 616.7, f' 930.4 ULP at -21.06; f'' 824.7 ULP at -1.4168, near its root",
-        f32 subnormal misses = "issue 3: gelu-tanh forward 7.2, f' 100.7 ULP at x = -10.2 (the cubic argument rounded); f'' 0 for -3.7e-42 at x = 10.69",
-        f64 subnormal misses = "issue 3: gelu-tanh f', f'' 0 for -4.1e-322 / -4.1e-320 at x = -21.54";
+        f32 misses ["second_derivative"] = "issue 3: f'' 454.9 ULP at -1.4159, near its root";
     silu: "silu";
     swish: "swish",
         f32 misses ["forward", "derivative", "second_derivative", "d_beta"] = "issue 3: root windows are fitted at the default beta = 1 only: with beta = 1.5 f' 190.7, f'' 772.2 ULP near their roots; βx rounded before σ (beta=1.5): forward 15.6, d_beta 14.7 ULP",

@@ -104,11 +104,70 @@ activation! {
     /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written
     /// `x·σ(2·√(2/π)·(x + 0.044715·x³))`, the same function without the cancellation
     /// of `1 + tanh`. PyTorch's `gelu` with `approximate='tanh'`. Beyond ±40, where
-    /// the sigmoid is 0 or 1 to every precision, the cube stops growing, so that it
-    /// cannot overflow into `inf · 0` in the derivatives.
+    /// the sigmoid is 0 or 1 to every precision, the argument stops moving, so that the
+    /// cube cannot overflow into `inf · 0` in the derivatives.
     ///
     #[doc = include_str!("../../../docs/plots/gelu_tanh.svg")]
-    pub GeluTanh(x) = x * sigmoid(1.5957691216057308 * (x + 0.044715 * powi(clamp(x, -40, 40), 3)));
+    // The argument w = c·(v + k·v³) (c = 2√(2/π), k = 0.044715) carries its rounding
+    // into σ(w) ≈ e^w magnified |w| times (113 ULP in f32 at x = -9.4, 617 in f64 at
+    // x = -21), so it is computed as w + d, d its error, as in QuickGelu.
+    // c·k·v³ is z³ with z = κ·v, κ = (c·k)^(1/3), so that both constants meet v alone:
+    // with Veltkamp's split, c_hi = 1.595703125 and κ_hi = 0.414794921875 (12 bits)
+    // make exact products with h and l in f32 and f64, and c_lo, κ_lo carry each
+    // constant's representation error in either type. The cube is exact where it
+    // matters by cutting z on fixed grids (adding and subtracting 1.5·2^m rounds to a
+    // multiple of ulp(1.5·2^m)): 1.5·2^40 gives z1, a multiple of 2^-12 in f64 (17 bits
+    // for |z| < 32, so z1³ is exact) and 0 in f32; 1.5·2^18 gives z2, a multiple of
+    // 2^-5 in f32 (8 bits for |z| < 8; f32 results are 0 beyond x = -11, z = -4.6) and
+    // of 2^-34 in f64; 1.5·2^12 gives z3, a multiple of 2^-11 in f32, so that 3·z2²·z3
+    // is exact too. The rest, e (below 2^-9), enters only terms small enough that their
+    // rounding is far below an ULP of w. Those terms (up to 0.3) are then folded into w,
+    // so that d is below half an ULP of w, where the first order holds.
+    // For w > 0 it is x·(1 - σ(-w)): σ(-w), of which the derivatives of the right tail
+    // are made, takes the correction and the tail shift of Silu too (f32 f'' was 700
+    // ULP off at x = 10.3, with σ(-w) subnormal). The shift starts at -88 rather than
+    // -85, where σ has lost at most one bit, so that it switches beyond |x| = 10 and
+    // does not widen the range of the plot. σ(w + d) = σ(w)·(1 + σ(-w)·d), with
+    // σ(-w) as (0.5 - σ(w)) + 0.5: `1 - σ(w)` would be a second sigmoid, and the
+    // QuickGelu form d - d·σ(w) differentiates into d'' - (d''·σ(w) + d·σ''(w)…),
+    // where d'' (the rounding of w'') absorbs the correction when σ(w) is 1.
+    pub GeluTanh(x) = {
+        let v = clamp(x, -40, 40);
+        let t = 4097 * v;
+        let h = t - (t - v);
+        let l = v - h;
+        let cv = 1.595703125 * h;
+        let zh = 0.414794921875 * h;
+        let z1 = (zh + 1649267441664) - 1649267441664;
+        let y1 = zh - z1;
+        let z2 = (y1 + 393216) - 393216;
+        let y2 = y1 - z2;
+        let z3 = (y2 + 6144) - 6144;
+        let e = (y2 - z3) + (0.414794921875 * l + -0.000024513672992124683514 * v);
+        let m3 = z3 + e;
+        let m = z2 + m3;
+        let q = z2 * z2;
+        let p1 = z1 * z1 * z1;
+        let p2 = q * z2;
+        let s1 = p1 + p2;
+        let p3 = 3 * q * z3;
+        let s2 = s1 + p3;
+        let w0 = cv + s2;
+        let wb = w0 - cv;
+        // The roundings of the three sums, c·v - c_hi·h, and z³ - p1 - p2 - p3.
+        let d0 = (cv - (w0 - wb)) + (s2 - wb) + ((p2 - (s1 - p1)) + (p3 - (s2 - s1)))
+            + (1.595703125 * l + 0.000065996605730711759784 * v)
+            + (3 * z1 * m * (z1 + m) + 3 * q * e + m3 * m3 * (3 * z2 + m3));
+        let w = w0 + d0;
+        let d = d0 - (w - w0);
+        let n = if w > 0 { -w } else { w };
+        let dn = if w > 0 { -d } else { d };
+        let shift = if n < -88 { 44 } else { 0 };
+        let scale = if n < -88 { 7.781132241133797e-20 } else { 1 };
+        let s = sigmoid(n + shift);
+        let g = s * (1 + dn * ((0.5 - s) + 0.5));
+        if w > 0 { x * (1 - g * scale) } else { x * g * scale }
+    };
 
     /// Sigmoid linear unit: `x·σ(x)`, PyTorch's `silu`.
     ///
