@@ -372,8 +372,7 @@ builtins! {
         f32 misses ["second_derivative"] = "issue 3: f'' 11.2 ULP at x = -13.45, a normal result (-3.7e-38) from a subnormal gauss(u) (5e-40) times x²",
         f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (gauss(u) subnormal, then multiplied by x²)",
         f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (erfc(u) and gauss(u) subnormal before the products with x)";
-    gelu_tanh: "gelu(approximate=tanh)",
-        f32 misses ["second_derivative"] = "issue 3: f'' 454.9 ULP at -1.4159, near its root";
+    gelu_tanh: "gelu(approximate=tanh)";
     silu: "silu";
     swish: "swish",
         f32 misses ["forward", "derivative", "second_derivative", "d_beta"] = "issue 3: root windows are fitted at the default beta = 1 only: with beta = 1.5 f' 190.7, f'' 772.2 ULP near their roots; βx rounded before σ (beta=1.5): forward 15.6, d_beta 14.7 ULP",

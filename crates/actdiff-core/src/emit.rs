@@ -461,31 +461,58 @@ fn emit_window(
 ) -> (Vec<TokenStream>, TokenStream) {
     let p = private();
     let name = |what: &str| format_ident!("w{}_{}_{}", root.0, k, what);
-    let c = |v: f64| {
+    // A wide window evaluates its polynomial in f64 from the f32 offset; its
+    // literals are then f64 ones.
+    let (ty, c): (TokenStream, Box<dyn Fn(f64) -> TokenStream>) = if w.wide {
+        (
+            quote!(f64),
+            Box::new(|v: f64| {
+                // Unsuffixed: f64 from the bindings' type; negative ones in
+                // parentheses, as they follow a minus sign.
+                let n = number(v);
+                if v.is_sign_negative() {
+                    quote!((#n))
+                } else {
+                    n
+                }
+            }),
+        )
+    } else {
+        (
+            quote!(T),
+            Box::new(|v: f64| {
+                let n = number(v);
+                quote!(<T as #p::Real>::from_f64(#n))
+            }),
+        )
+    };
+    let in_t = |v: f64| {
         let n = number(v);
         quote!(<T as #p::Real>::from_f64(#n))
     };
-    let (d, t, two_t, inside, refined) =
-        (name("d"), name("t"), name("two_t"), name("in"), name("r"));
-    let (hi, lo, mid, inv_half, low, high) = (
-        c(w.center_hi),
-        c(w.center_lo),
-        c(w.mid),
-        c(w.inv_half),
-        c(w.low),
-        c(w.high),
+    let d = name("d");
+    // The offset in the polynomial's type: `d` itself, or a widened copy.
+    let dw = if w.wide { name("dw") } else { d.clone() };
+    let (t, two_t, inside, refined) = (name("t"), name("two_t"), name("in"), name("r"));
+    let (hi, lo, low, high) = (
+        in_t(w.center_hi),
+        in_t(w.center_lo),
+        in_t(w.low),
+        in_t(w.high),
     );
-    let mut stmts = vec![
-        quote!(let #d: T = (x - #hi) - #lo;),
-        quote!(let #t: T = (#d - #mid) * #inv_half;),
-        quote!(let #two_t: T = #t + #t;),
-    ];
+    let (mid, inv_half) = (c(w.mid), c(w.inv_half));
+    let mut stmts = vec![quote!(let #d: T = (x - #hi) - #lo;)];
+    if w.wide {
+        stmts.push(quote!(let #dw: f64 = <T as #p::Real>::to_f64(#d);));
+    }
+    stmts.push(quote!(let #t: #ty = (#dw - #mid) * #inv_half;));
+    stmts.push(quote!(let #two_t: #ty = #t + #t;));
     // Clenshaw's recurrence, unrolled: b_j = c_j + 2t·b_{j+1} - b_{j+2}.
     let n = w.coeffs.len();
     let b = |j: usize| format_ident!("w{}_{}_b{}", root.0, k, j);
     let last = b(n - 1);
     let c_last = c(w.coeffs[n - 1]);
-    stmts.push(quote!(let #last: T = #c_last;));
+    stmts.push(quote!(let #last: #ty = #c_last;));
     let zero = c(0.0);
     for j in (1..n - 1).rev() {
         let (bj, b1) = (b(j), b(j + 1));
@@ -496,7 +523,7 @@ fn emit_window(
             zero.clone()
         };
         let cj = c(w.coeffs[j]);
-        stmts.push(quote!(let #bj: T = #cj + #two_t * #b1 - #b2;));
+        stmts.push(quote!(let #bj: #ty = #cj + #two_t * #b1 - #b2;));
     }
     let c0 = c(w.coeffs[0]);
     let (b1, b2) = (
@@ -509,7 +536,12 @@ fn emit_window(
         },
     );
     let q = format_ident!("w{}_{}_q", root.0, k);
-    stmts.push(quote!(let #q: T = #c0 + #t * #b1 - #b2;));
+    stmts.push(quote!(let #q: #ty = #c0 + #t * #b1 - #b2;));
+    let value = if w.wide {
+        quote!(<T as #p::Real>::from_f64(#dw * #q))
+    } else {
+        quote!(#dw * #q)
+    };
     let precision = match w.precision {
         Precision::Single => quote!(<T as #p::Real>::SINGLE),
         Precision::Double => quote!(!<T as #p::Real>::SINGLE),
@@ -521,7 +553,7 @@ fn emit_window(
     stmts.push(quote!(
         let #inside: bool = #precision & (#d > #low) & (#d < #high) #(#params)*;
     ));
-    stmts.push(quote!(let #refined: T = if #inside { #d * #q } else { #general };));
+    stmts.push(quote!(let #refined: T = if #inside { #value } else { #general };));
     (stmts, quote!(#refined))
 }
 

@@ -452,10 +452,12 @@ fn step<T: Real>(
                 let now = params.get(usize::from(i)).copied().unwrap_or(f64::NAN);
                 T::from_f64(now) == T::from_f64(v)
             });
-            if fitted {
-                window(out, get(INPUT), get(general), w)
-            } else {
+            if !fitted {
                 out.copy_from_slice(get(general))
+            } else if w.wide {
+                window::<T, f64>(out, get(INPUT), get(general), w)
+            } else {
+                window::<T, T>(out, get(INPUT), get(general), w)
             }
         }
     }
@@ -470,14 +472,15 @@ const WINDOW_LANES: usize = 16;
 /// elements go through the coefficients together, so that the recurrence stays in
 /// machine registers and vectorizes, as in generated code.
 #[inline(always)]
-fn window<T: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindow) {
-    let c = |v: f64| T::from_f64(v);
-    let (hi, lo, mid, inv_half) = (c(w.center_hi), c(w.center_lo), c(w.mid), c(w.inv_half));
-    let (low, high) = (c(w.low), c(w.high));
-    // The coefficients in `T`, on the stack: every window of `refine` has at most 29.
-    let mut stack = [T::default(); 32];
-    let heap: Vec<T>;
-    let coeffs: &[T] = if w.coeffs.len() <= stack.len() {
+fn window<T: Real, U: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindow) {
+    let c = |v: f64| U::from_f64(v);
+    let (hi, lo) = (T::from_f64(w.center_hi), T::from_f64(w.center_lo));
+    let (low, high) = (T::from_f64(w.low), T::from_f64(w.high));
+    let (mid, inv_half) = (c(w.mid), c(w.inv_half));
+    // The coefficients in `U`, on the stack: every window of `refine` has at most 29.
+    let mut stack = [U::default(); 32];
+    let heap: Vec<U>;
+    let coeffs: &[U] = if w.coeffs.len() <= stack.len() {
         for (s, &v) in stack.iter_mut().zip(&w.coeffs) {
             *s = c(v);
         }
@@ -494,14 +497,17 @@ fn window<T: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindow) {
     for ((os, xs), gs) in out.chunks_mut(L).zip(x.chunks(L)).zip(general.chunks(L)) {
         let mut xl = [T::default(); L];
         xl[..xs.len()].copy_from_slice(xs);
-        let (mut d, mut t, mut two_t) = ([T::default(); L], [T::default(); L], [T::default(); L]);
+        let mut d = [T::default(); L];
+        let (mut du, mut t, mut two_t) = ([U::default(); L], [U::default(); L], [U::default(); L]);
         for k in 0..L {
             d[k] = (xl[k] - hi) - lo;
-            t[k] = (d[k] - mid) * inv_half;
+            // Exact: U is T or wider.
+            du[k] = U::from_f64(d[k].to_f64());
+            t[k] = (du[k] - mid) * inv_half;
             two_t[k] = t[k] + t[k];
         }
         // b_{n-1} = c_{n-1}, b_n = 0; then b_j = c_j + 2t·b_{j+1} - b_{j+2} down to b_1.
-        let (mut b1, mut b2) = ([*last; L], [T::default(); L]);
+        let (mut b1, mut b2) = ([*last; L], [U::default(); L]);
         for &cj in inner.iter().rev() {
             for k in 0..L {
                 let b0 = cj + two_t[k] * b1[k] - b2[k];
@@ -512,7 +518,12 @@ fn window<T: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindow) {
         for (k, (o, &g)) in os.iter_mut().zip(gs).enumerate() {
             let q = *c0 + t[k] * b1[k] - b2[k];
             let inside = (d[k] > low) & (d[k] < high);
-            *o = if inside { d[k] * q } else { g };
+            // One rounding to T for a wide window; exact for U = T.
+            *o = if inside {
+                T::from_f64((du[k] * q).to_f64())
+            } else {
+                g
+            };
         }
     }
 }
