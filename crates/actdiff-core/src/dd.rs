@@ -787,7 +787,7 @@ fn literal(v: f64) -> Dd {
 /// The values of every node in `order` (from [`Graph::reachable`]), indexed by node
 /// id, like [`crate::eval::eval_ordered`]: unreached nodes are NaN, and conditions
 /// are stored as 1.0 (true) and 0.0 (false). Literals are their f64 values, as in
-/// f64 code, but for `±2/√π` (see [`literal`]).
+/// f64 code, but for `±2/√π`, which stands for the exact value (see `literal`).
 pub fn eval_dd(g: &Graph, order: &[NodeId], x: Dd, params: &[Dd]) -> Vec<Dd> {
     let mut v = vec![Dd::NAN; g.len()];
     for &id in order {

@@ -13,7 +13,7 @@
 //! 3. [`diff`]: differentiate with respect to the input (twice) and each parameter;
 //! 4. [`nan`] and [`emit`]: schedule each result and write Rust with `quote`.
 //!
-//! [`eval`] interprets a DAG in `f64`, [`print`] writes it back in DSL syntax, and
+//! [`eval`] interprets a DAG in `f64`, [`print`](mod@print) writes it back in DSL syntax, and
 //! [`compiled`] turns a definition into register-machine programs that
 //! `actdiff::Dynamic` runs at run time.
 //! The crate never imports `proc_macro`: the macro crate is a thin shell over

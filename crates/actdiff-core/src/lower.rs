@@ -2,7 +2,7 @@
 //! and the two types of the language (numbers and conditions) as it goes.
 //!
 //! Every error is collected with the span of the smallest offending token; a
-//! subexpression that failed lowers to [`Val::Bad`], which its parents accept
+//! subexpression that failed lowers to `Val::Bad`, which its parents accept
 //! silently so that one mistake is reported once. Each form of Rust the language
 //! leaves out (loops, `match`, `return`, indexing, fields, casts, ranges, references,
 //! non-numeric literals, arrays, tuples, macros, assignments) has its own message,

@@ -264,7 +264,7 @@ pub(crate) fn lanes_or_serial<T: Real>(
 
 /// `out[i] = g[i]·f'(x[i])` and `Σ g[i]·∂f/∂p(x[i])` in one pass, where `both` gives
 /// `(f'(x), ∂f/∂p(x))` for finite `x` (`index` already checked): the bits of
-/// [`backward`] and [`param_gradient_sum`], in the same blocks, lanes and chunks.
+/// `backward` and `param_gradient_sum`, in the same blocks, lanes and chunks.
 #[inline(always)]
 pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
     a: &A,

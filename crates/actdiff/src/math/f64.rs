@@ -14,7 +14,7 @@
 //!   their argument with integer arithmetic on the bits. Only 64-bit integer add, sub,
 //!   and, or, xor and logical shifts are used (all native in SSE2/AVX2).
 //! - **No fused multiply-add required.** All multiply-adds go through one private
-//!   [`fma`] helper that is a plain `a * b + c`, so a build without FMA never calls a slow
+//!   `fma` helper that is a plain `a * b + c`, so a build without FMA never calls a slow
 //!   software `fma`. Accuracy comes from error-free transformations instead: two-sum,
 //!   Dekker's splitting and exact products, Cody-Waite argument reduction with constants
 //!   whose products with the reduction integer are exact, and double-f64 (hi + lo) values
