@@ -124,6 +124,15 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32, params: &[f64]) -
                 }
             }
             Node::Pow(a, b) => at(a).powf(at(b)),
+            // The f32 product's error: the f64 product of two f32 is exact.
+            Node::MulErr(a, b) => {
+                let p = at(a) * at(b);
+                if p.is_infinite() {
+                    0.0
+                } else {
+                    (f64::from(at(a)) * f64::from(at(b)) - f64::from(p)) as f32
+                }
+            }
             Node::Powi(a, n) => at(a).powi(n),
             Node::Cmp(op, a, b) => truth(op.apply(f64::from(at(a)), f64::from(at(b)))),
             Node::And(c, d) => truth(at(c) != 0.0 && at(d) != 0.0),
