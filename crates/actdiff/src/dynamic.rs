@@ -952,9 +952,11 @@ mod tests {
     /// windows fitted at beta = 1.
     const SWISH: &str = "Swish(x; learn beta = 1) = {
         let u = beta * x;
+        let e = mul_err(beta, x);
         let shift = if u < -85 { 44 } else { 0 };
         let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-        x * sigmoid(u + shift) * scale
+        let s = sigmoid(u + shift);
+        x * s * (1 + (e - e * s)) * scale
     }";
 
     #[test]
