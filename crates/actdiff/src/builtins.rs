@@ -75,11 +75,15 @@ activation! {
     // quotient, fl(t·alpha) is within an ULP or two of x, so the difference is exact.
     // Only where e^t is finite in both types (t < 80: a negative alpha makes t positive)
     // and x finite (t = -inf would make r NaN), so that no infinity meets r = 0.
+    // The forward hardly needs the correction (t's rounding moves it by at most
+    // e^t·|t|/|expm1(t)| <= 1 ULP); f' and f'' do. e^t·r rather than (expm1(t) + 1)·r:
+    // the derivatives then need exp(t) alone, where the term (expm1(t) + 1)·r' would
+    // make them compute both (the backward kernel 3x slower); the forward pays the
+    // exp instead, less in total.
     pub Celu(x; alpha = 1) where alpha != 0 = if x > 0 { x } else {
         let t = x / alpha;
         let r = if t > -800 && t < 80 { (x - t * alpha) - mul_err(t, alpha) } else { 0 };
-        let m = expm1(t);
-        alpha * m + (m + 1) * r
+        alpha * expm1(t) + exp(t) * r
     };
 
     /// Gaussian error linear unit, exact: `x·Φ(x)`, written `0.5·x·erfc(-x/√2)` so that
