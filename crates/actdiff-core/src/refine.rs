@@ -576,6 +576,17 @@ mod tests {
     }
 
     #[test]
+    fn f32_code_has_the_f32_product_error() {
+        let d = &compile_str("F(x; b = 1.5) = mul_err(b, x);").expect("ok")[0];
+        let order = d.graph.reachable(&[d.forward]);
+        let err = |x: f32| eval_f32(&d.graph, &order, d.forward, x, &[1.5]);
+        let x = -12.821_867_f32;
+        assert_eq!(f64::from(err(x)), 1.5 * f64::from(x) - f64::from(1.5 * x));
+        assert_ne!(err(x), 0.0);
+        assert_eq!(err(f32::MAX), 0.0);
+    }
+
+    #[test]
     fn chebyshev_fit_reproduces_a_polynomial() {
         let p = |d: f64| 1.0 + 2.0 * d - 0.5 * d * d * d;
         let (a, b) = (-0.9, 0.4);
