@@ -61,6 +61,8 @@ pub enum Op {
     Pow(Reg, Reg),
     /// `powi(a, n)`
     Powi(Reg, i32),
+    /// `mul_err(a, b)`: the rounding error of `a * b`.
+    MulErr(Reg, Reg),
     /// `a < b` (and the other comparisons): 1 or 0.
     Cmp(CmpOp, Reg, Reg),
     /// `c && d` on conditions: 1 or 0.
@@ -92,6 +94,7 @@ impl Op {
             | Op::Max(a, b)
             | Op::Min(a, b)
             | Op::Pow(a, b)
+            | Op::MulErr(a, b)
             | Op::Cmp(_, a, b)
             | Op::And(a, b)
             | Op::Or(a, b)
@@ -111,6 +114,7 @@ impl Op {
             Op::Max(a, b) => Op::Max(r(a), r(b)),
             Op::Min(a, b) => Op::Min(r(a), r(b)),
             Op::Pow(a, b) => Op::Pow(r(a), r(b)),
+            Op::MulErr(a, b) => Op::MulErr(r(a), r(b)),
             Op::Powi(a, n) => Op::Powi(r(a), n),
             Op::Cmp(op, a, b) => Op::Cmp(op, r(a), r(b)),
             Op::And(a, b) => Op::And(r(a), r(b)),
@@ -314,6 +318,7 @@ impl Builder {
                 Node::Max(a, b) => self.op(Op::Max(v(a), v(b))),
                 Node::Min(a, b) => self.op(Op::Min(v(a), v(b))),
                 Node::Pow(a, b) => self.op(Op::Pow(v(a), v(b))),
+                Node::MulErr(a, b) => self.op(Op::MulErr(v(a), v(b))),
                 Node::Powi(a, n) => self.op(Op::Powi(v(a), n)),
                 Node::Cmp(op, a, b) => self.op(Op::Cmp(op, v(a), v(b))),
                 Node::And(a, b) => self.op(Op::And(v(a), v(b))),
@@ -440,7 +445,7 @@ impl Builder {
 mod tests {
     use super::*;
     use crate::compile_str;
-    use crate::eval::{eval, eval_func, max_nan, min_nan};
+    use crate::eval::{eval, eval_func, max_nan, min_nan, mul_err};
     use crate::refine::clenshaw;
 
     /// Runs a program in `f64` with the interpreter's math, one element, checking
@@ -472,6 +477,7 @@ mod tests {
                 Op::Max(..) => max_nan(a(0), a(1)),
                 Op::Min(..) => min_nan(a(0), a(1)),
                 Op::Pow(..) => a(0).powf(a(1)),
+                Op::MulErr(..) => mul_err(a(0), a(1)),
                 Op::Powi(_, n) => a(0).powi(n),
                 Op::Cmp(op, ..) => truth(op.apply(a(0), a(1))),
                 Op::And(..) => truth(a(0) != 0.0 && a(1) != 0.0),

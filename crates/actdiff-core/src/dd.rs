@@ -806,6 +806,15 @@ pub fn eval_dd(g: &Graph, order: &[NodeId], x: Dd, params: &[Dd]) -> Vec<Dd> {
             Node::Max(a, b) => at(a).max_nan(at(b)),
             Node::Min(a, b) => at(a).min_nan(at(b)),
             Node::Pow(a, b) => at(a).pow(at(b)),
+            // Products here are exact to 106 bits, as in the real numbers this models:
+            // there is no rounding to put back, so the error is 0 (NaN for NaN).
+            Node::MulErr(a, b) => {
+                if (at(a) * at(b)).is_nan() {
+                    Dd::NAN
+                } else {
+                    Dd::ZERO
+                }
+            }
             Node::Powi(a, n) => at(a).powi(n),
             Node::Cmp(op, a, b) => truth(compare(op, at(a), at(b))),
             Node::And(c, d) => truth(at(c) != Dd::ZERO && at(d) != Dd::ZERO),
@@ -831,6 +840,19 @@ pub fn eval_dd(g: &Graph, order: &[NodeId], x: Dd, params: &[Dd]) -> Vec<Dd> {
 mod tests {
     use super::*;
     use crate::{compile_str, eval};
+
+    #[test]
+    fn mul_err_is_zero_in_exact_arithmetic() {
+        let d = &compile_str("F(x; b = 1.5) = mul_err(b, x);").expect("compiles")[0];
+        let order = d.graph.reachable(&[d.forward]);
+        let at = |x: f64| eval_dd(&d.graph, &order, Dd::from_f64(x), &[Dd::from_f64(1.5)]);
+        let root = d.forward.0 as usize;
+        assert_eq!(at(0.1)[root], Dd::ZERO);
+        assert_eq!(at(f64::INFINITY)[root], Dd::ZERO);
+        assert!(at(f64::NAN)[root].is_nan());
+        // The f64 interpreter, which models f64 code, has the f64 product's error.
+        assert_ne!(eval::eval(&d.graph, d.forward, 0.1, &[1.5]), 0.0);
+    }
 
     /// The relative error of `got` against the double-double `hi + lo`. Below 2^-968 a
     /// double-double holds fewer than 106 bits (its low part is subnormal), so the error

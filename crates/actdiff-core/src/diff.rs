@@ -122,6 +122,8 @@ fn derivative_of(
                 Some(g.mul(id, inner, s))
             }
         },
+        // Identically 0 as a real function: whatever its arguments, no derivative.
+        Node::MulErr(..) => None,
         Node::Powi(a, n) => {
             let da = d(a)?;
             let p = g.powi(a, n - 1, s);
@@ -291,6 +293,23 @@ mod tests {
         let relu2 = g.max(x, zero, s);
         let d2 = differentiate_node(&mut g, relu2, x);
         assert_eq!(eval(&g, d2, 0.0, &[]), 0.0);
+    }
+
+    #[test]
+    fn mul_err_is_a_constant_to_differentiation() {
+        let d = &crate::compile_str("F(x; b = 1.5) = sigmoid(b * x + mul_err(b, x));")
+            .expect("compiles")[0];
+        let g = &d.graph;
+        let print = |root| crate::print::to_dsl(g, root);
+        // The correction stays in every derived formula's sigmoid, with no term of its own.
+        for root in [d.derivative, d.param_derivatives[0]] {
+            let text = print(root);
+            assert!(text.contains("b * x + mul_err(b, x)"), "{text}");
+            assert_eq!(text.matches("mul_err").count(), 1, "{text}");
+        }
+        let (mut g, x, s) = graph_x();
+        let e = g.mul_err(x, x, s);
+        assert_eq!(differentiate(&mut g, e, x), None);
     }
 
     #[test]

@@ -331,6 +331,10 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             let (a, b) = (v(a), v(b));
             quote!(<T as #p::Real>::pow(#a, #b))
         }
+        Node::MulErr(a, b) => {
+            let (a, b) = (v(a), v(b));
+            quote!(<T as #p::Real>::mul_err(#a, #b))
+        }
         Node::Powi(a, n) => {
             let a = v(a);
             quote!(<T as #p::Real>::powi(#a, #n))

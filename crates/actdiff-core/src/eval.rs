@@ -76,6 +76,22 @@ pub fn min_nan(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `mul_err(a, b)` as f64 code computes it: the rounding error of the f64 product,
+/// which is what `a * b + mul_err(a, b)` needs to be `a·b` where the interpreter's
+/// products are rounded like the runtime's. Its bounds are the runtime's too: 0 where
+/// `|a·b| >= 2^1023` or a factor is at least `2^996` (where the runtime's split
+/// would overflow), NaN for NaN.
+pub fn mul_err(a: f64, b: f64) -> f64 {
+    let p = a * b;
+    let limit = |e: i32| 2f64.powi(e);
+    let big = p.abs() >= limit(1023) || a.abs() >= limit(996) || b.abs() >= limit(996);
+    if big && !p.is_nan() {
+        0.0
+    } else {
+        a.mul_add(b, -p)
+    }
+}
+
 /// The values of every node reachable from `roots`, indexed by id (unreached nodes are
 /// NaN). Conditions are stored as 1.0 (true) and 0.0 (false).
 pub fn eval_all(g: &Graph, roots: &[NodeId], x: f64, params: &[f64]) -> Vec<f64> {
@@ -102,6 +118,7 @@ pub fn eval_ordered(g: &Graph, order: &[NodeId], x: f64, params: &[f64]) -> Vec<
             Node::Max(a, b) => max_nan(at(a), at(b)),
             Node::Min(a, b) => min_nan(at(a), at(b)),
             Node::Pow(a, b) => at(a).powf(at(b)),
+            Node::MulErr(a, b) => mul_err(at(a), at(b)),
             Node::Powi(a, n) => at(a).powi(n),
             Node::Cmp(op, a, b) => truth(op.apply(at(a), at(b))),
             Node::And(c, d) => truth(at(c) != 0.0 && at(d) != 0.0),
@@ -153,6 +170,17 @@ mod tests {
         assert_eq!(sigmoid(800.0), 1.0);
         assert_eq!(softplus(1000.0), 1000.0);
         assert!((softplus(-50.0) - (-50f64).exp()).abs() < 1e-35);
+    }
+
+    #[test]
+    fn mul_err_models_f64_code() {
+        assert_eq!(mul_err(0.1, 0.3), 0.1f64.mul_add(0.3, -(0.1 * 0.3)));
+        assert_ne!(mul_err(0.1, 0.3), 0.0);
+        assert_eq!(mul_err(f64::MAX, 2.0), 0.0);
+        assert_eq!(mul_err(1e300, 1e-300), 0.0);
+        assert_eq!(mul_err(f64::INFINITY, 2.0), 0.0);
+        assert!(mul_err(f64::NAN, 2.0).is_nan());
+        assert!(mul_err(f64::INFINITY, 0.0).is_nan());
     }
 
     #[test]

@@ -162,6 +162,11 @@ pub enum Node {
     Pow(NodeId, NodeId),
     /// `powi(a, n)` with an integer literal `n`.
     Powi(NodeId, i32),
+    /// `mul_err(a, b)`: the rounding error of the product, `a·b - fl(a·b)`, in the
+    /// precision the code runs in. It is 0 as a real function (so its derivative is
+    /// 0), and exists so that a formula can carry a product's rounding into a steep
+    /// function to first order, as `sigmoid(u + mul_err(beta, x))` with `u = beta * x`.
+    MulErr(NodeId, NodeId),
     /// `a < b` and the other comparisons.
     Cmp(CmpOp, NodeId, NodeId),
     /// `c && d`
@@ -187,6 +192,7 @@ impl Node {
             | Node::Max(a, b)
             | Node::Min(a, b)
             | Node::Pow(a, b)
+            | Node::MulErr(a, b)
             | Node::Cmp(_, a, b)
             | Node::And(a, b)
             | Node::Or(a, b) => vec![a, b],

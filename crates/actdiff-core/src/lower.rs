@@ -20,12 +20,13 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Block, Expr, Pat, Stmt, UnOp};
 
 /// The functions with more than one argument, or special arguments, and their arity.
-const MULTI_ARG: [(&str, usize); 5] = [
+const MULTI_ARG: [(&str, usize); 6] = [
     ("max", 2),
     ("min", 2),
     ("pow", 2),
     ("powi", 2),
     ("clamp", 3),
+    ("mul_err", 2),
 ];
 
 /// The largest exponent of `powi`: far past any use (`powi(2, 1100)` overflows `f64`),
@@ -501,6 +502,7 @@ impl Lower<'_> {
             ("max", [a, b]) => g.max(*a, *b, span),
             ("min", [a, b]) => g.min(*a, *b, span),
             ("pow", [a, b]) => g.pow(*a, *b, span),
+            ("mul_err", [a, b]) => g.mul_err(*a, *b, span),
             ("clamp", [u, lo, hi]) => {
                 let m = g.max(*u, *lo, span);
                 g.min(m, *hi, span)
@@ -719,6 +721,7 @@ mod tests {
             "F(x) = { let t = tanh(softplus(x)); x * t }",
             "F(x) = clamp(x, -1, 1) + powi(x, 3) - pow(x, 0.5) / abs(x)",
             "F(x) = if x > 0 && x < 6 || x <= -6 { 1 } else { 0 }",
+            "F(x; b = 1.5) = sigmoid(b * x + mul_err(b, x))",
         ] {
             assert_eq!(errors(src), Vec::<String>::new(), "{src}");
         }
@@ -732,6 +735,10 @@ mod tests {
         assert!(errors("F(x) = tanh(x, x)")[0].contains("`tanh` takes 1 argument but 2 were given"));
         assert!(errors("F(x) = x ^ 2")[0].contains("not a power"));
         assert!(errors("F(x) = powi(x, 1.5)")[0].contains("integer literal"));
+        assert!(
+            errors("F(x) = mul_err(x)")[0].contains("`mul_err` takes 2 arguments but 1 was given")
+        );
+        assert!(errors("F(x) = mulerr(x, x)")[0].contains("did you mean `mul_err`?"));
     }
 
     #[test]

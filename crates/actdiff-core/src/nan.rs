@@ -25,7 +25,8 @@ pub fn carries_nan(g: &Graph, root: NodeId, var: Node) -> bool {
             | Node::Mul(a, b)
             | Node::Div(a, b)
             | Node::Max(a, b)
-            | Node::Min(a, b) => c(a) || c(b),
+            | Node::Min(a, b)
+            | Node::MulErr(a, b) => c(a) || c(b),
             // pow(1, NaN) and pow(NaN, 0) are 1 in IEEE 754: guard instead of relying on it.
             Node::Pow(..) => false,
             Node::Select(_, a, b) => c(a) && c(b),

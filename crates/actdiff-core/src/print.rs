@@ -109,6 +109,10 @@ fn render(g: &Graph, id: NodeId, text: &[(String, u8)]) -> (String, u8) {
             format!("pow({}, {})", child(a, P_IF), child(b, P_IF)),
             P_ATOM,
         ),
+        Node::MulErr(a, b) => (
+            format!("mul_err({}, {})", child(a, P_IF), child(b, P_IF)),
+            P_ATOM,
+        ),
         Node::Powi(a, n) => (format!("powi({}, {n})", child(a, P_IF)), P_ATOM),
         Node::Cmp(op, a, b) => (
             format!(
@@ -156,6 +160,7 @@ mod tests {
         assert_eq!(round_trip("(x + 1) * 2"), "2 * (x + 1)");
         assert_eq!(round_trip("x - (a - x)"), "x - (a - x)");
         assert_eq!(round_trip("-0.25 * x"), "-0.25 * x");
+        assert_eq!(round_trip("x + mul_err(a, x)"), "x + mul_err(a, x)");
         assert_eq!(
             round_trip("if x > 0 { x } else if x > -1 { a * x } else { -a }"),
             "if x > 0 { x } else if x > -1 { a * x } else { -a }"
@@ -173,7 +178,7 @@ mod tests {
     #[test]
     fn printed_formulas_parse_back_to_the_same_graph_values() {
         let defs = compile_str(
-            "F(x; a = 0.5) = if x > 0 { x * tanh(softplus(x)) } else { a * expm1(x) / (1 + x * x) };",
+            "F(x; a = 0.5) = if x > 0 { x * tanh(softplus(x + mul_err(a, x))) } else { a * expm1(x) / (1 + x * x) };",
         )
         .expect("compiles");
         let d = &defs[0];

@@ -128,6 +128,15 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32, params: &[f64]) -
                 }
             }
             Node::Pow(a, b) => at(a).powf(at(b)),
+            // The f32 product's error: the f64 product of two f32 is exact.
+            Node::MulErr(a, b) => {
+                let p = at(a) * at(b);
+                if p.is_infinite() {
+                    0.0
+                } else {
+                    (f64::from(at(a)) * f64::from(at(b)) - f64::from(p)) as f32
+                }
+            }
             Node::Powi(a, n) => at(a).powi(n),
             Node::Cmp(op, a, b) => truth(op.apply(f64::from(at(a)), f64::from(at(b)))),
             Node::And(c, d) => truth(at(c) != 0.0 && at(d) != 0.0),
@@ -590,6 +599,17 @@ mod tests {
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
         assert!(root_windows(&d.graph, d.forward, &[]).is_empty());
+    }
+
+    #[test]
+    fn f32_code_has_the_f32_product_error() {
+        let d = &compile_str("F(x; b = 1.5) = mul_err(b, x);").expect("ok")[0];
+        let order = d.graph.reachable(&[d.forward]);
+        let err = |x: f32| eval_f32(&d.graph, &order, d.forward, x, &[1.5]);
+        let x = -12.821_867_f32;
+        assert_eq!(f64::from(err(x)), 1.5 * f64::from(x) - f64::from(1.5 * x));
+        assert_ne!(err(x), 0.0);
+        assert_eq!(err(f32::MAX), 0.0);
     }
 
     #[test]

@@ -291,6 +291,12 @@ impl Graph {
         self.intern(Node::Pow(a, b), span)
     }
 
+    /// `mul_err(a, b)`. Never folded, not even for constants: the error depends on the
+    /// precision the generated code runs in.
+    pub fn mul_err(&mut self, a: NodeId, b: NodeId, span: Span) -> NodeId {
+        self.intern(Node::MulErr(a, b), span)
+    }
+
     /// `powi(a, n)`
     pub fn powi(&mut self, a: NodeId, n: i32, span: Span) -> NodeId {
         if let Some(x) = self.as_const(a) {

@@ -105,6 +105,7 @@ const TOKENS: &[&str] = &[
     "max",
     "min",
     "clamp",
+    "mul_err",
     "sigmoid",
     "softplus",
     "erf",

@@ -427,6 +427,7 @@ fn step<T: Real>(
         Op::Max(a, b) => map2(out, get(a), get(b), T::max),
         Op::Min(a, b) => map2(out, get(a), get(b), T::min),
         Op::Pow(a, b) => map2(out, get(a), get(b), T::pow),
+        Op::MulErr(a, b) => map2(out, get(a), get(b), T::mul_err),
         Op::Powi(a, k) => map1(out, get(a), |a| a.powi(k)),
         Op::Cmp(op, a, b) => match op {
             CmpOp::Lt => map2(out, get(a), get(b), |a, b| truth(a < b)),
@@ -962,9 +963,11 @@ mod tests {
     /// windows fitted at beta = 1.
     const SWISH: &str = "Swish(x; learn beta = 1) = {
         let u = beta * x;
+        let e = mul_err(beta, x);
         let shift = if u < -85 { 44 } else { 0 };
         let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-        x * sigmoid(u + shift) * scale
+        let s = sigmoid(u + shift);
+        x * s * (1 + (e - e * s)) * scale
     }";
 
     #[test]

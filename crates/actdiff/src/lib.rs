@@ -31,9 +31,11 @@
 //! an expression: number literals, the input, parameters, `+ - * /`, unary `-`,
 //! `if / else if / else` with `< <= > >=` and `&& ||`, blocks with `let`, and the
 //! functions `exp expm1 ln log1p sqrt tanh sigmoid softplus erf erfc gauss sin cos abs
-//! max min clamp powi pow`, where `gauss(u) = exp(-u²)` with `u²` taken exactly (what
-//! `exp(-(u * u))` is rewritten to). `^` is xor in Rust, so it is refused: write
-//! `powi(u, 2)`.
+//! max min clamp powi pow mul_err`, where `gauss(u) = exp(-u²)` with `u²` taken exactly
+//! (what `exp(-(u * u))` is rewritten to) and `mul_err(a, b)` is the rounding error of
+//! the product, `a·b - fl(a·b)` (0 as a real function, so its derivative is 0), which
+//! carries a product's rounding into a steep function. `^` is xor in Rust, so it is
+//! refused: write `powi(u, 2)`.
 //!
 //! Constraints on the parameters go between the signature and `=`, as comparisons
 //! (`< <= > >= !=`) between parameters and numbers:

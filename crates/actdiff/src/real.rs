@@ -118,6 +118,9 @@ pub trait Real:
     fn pow(self, y: Self) -> Self;
     /// `x^n` for an integer `n`.
     fn powi(self, n: i32) -> Self;
+    /// The rounding error of the product `self · b`, exactly: `self·b - fl(self·b)`;
+    /// 0 where the product overflows (see [`crate::math::f32::mul_err`]).
+    fn mul_err(self, b: Self) -> Self;
 }
 
 /// The sigmoid `Real` uses: the fused form, which shares its exponential with
@@ -232,6 +235,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn powi(self, n: i32) -> Self {
                 crate::math::$t::powi(self, n)
+            }
+            #[inline(always)]
+            fn mul_err(self, b: Self) -> Self {
+                crate::math::$t::mul_err(self, b)
             }
         }
     };

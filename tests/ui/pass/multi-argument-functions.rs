@@ -1,5 +1,5 @@
-//! `max`, `min`, `clamp`, `powi` and `pow`, their tie rules and their derivatives
-//! with respect to parameters.
+//! `max`, `min`, `clamp`, `powi`, `pow` and `mul_err`, their tie rules and their
+//! derivatives with respect to parameters.
 
 use actdiff::prelude::*;
 
@@ -16,9 +16,20 @@ activation! {
 
     /// A real power with a learned exponent.
     pub Power(x; learn p = 0.5) = pow(x, p);
+
+    /// The rounding error of a product: a value, but no derivative.
+    pub Rounding(x; learn b = 1.5) = mul_err(b, x);
 }
 
 fn main() {
+    let e = Rounding::<f32>::default();
+    let x = 0.1f32;
+    assert_eq!(f64::from(e.forward(x)), 1.5 * f64::from(x) - f64::from(1.5 * x));
+    assert_ne!(e.forward(x), 0.0);
+    assert_eq!(e.derivative(x), 0.0);
+    assert_eq!(e.param_derivative(0, x), 0.0);
+    assert!(e.forward(f32::NAN).is_nan());
+
     let r = Relu6;
     assert_eq!(r.forward(-1.0f32), 0.0);
     assert_eq!(r.forward(3.0f32), 3.0);

@@ -146,6 +146,18 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
     (p, e)
 }
 
+/// The rounding error of the product, `a·b - fl(a·b)`: the DSL's `mul_err(a, b)`.
+/// Exact (Dekker's product with 12-bit splits, no fused multiply-add) wherever `a·b`
+/// neither overflows nor underflows: `a * b + mul_err(a, b)` is then `a·b` to twice
+/// the precision. Where the product overflows (an infinite factor included) it is 0,
+/// not the NaN or infinity the partial products would give, so that adding it never
+/// spoils a finite result; NaN gives NaN (`inf · 0` is NaN, as the product).
+#[inline(always)]
+pub fn mul_err(a: f32, b: f32) -> f32 {
+    let (p, e) = two_prod(a, b);
+    sel(p.abs() == f32::INFINITY, 0.0, e)
+}
+
 // (e^r - 1 - r - r²/2) / r³ = Q1 + Q2·r + ... on |r| <= ln2/2, relative error 2^-33.
 const Q1: f32 = 1.666_666_567e-1;
 const Q2: f32 = 4.166_645_929e-2;
@@ -681,6 +693,36 @@ pub fn powi(x: f32, n: i32) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mul_err_is_the_exact_rounding_of_the_product() {
+        // The product of two f32 is exact in f64.
+        let cases = [
+            (1.5f32, -12.821867f32),
+            (0.1, 0.3),
+            (1.0 / 3.0, 3.0),
+            (2.5, -86.8),
+            (-1.0e-10, 3.3e-15),
+            (f32::MAX, 0.999_999_9),
+            (16_777_215.0, 16_777_213.0),
+        ];
+        for (a, b) in cases {
+            let want = f64::from(a) * f64::from(b) - f64::from(a * b);
+            assert_eq!(f64::from(super::mul_err(a, b)), want, "{a} * {b}");
+        }
+        assert_eq!(super::mul_err(2.0, 0.75), 0.0);
+    }
+
+    #[test]
+    fn mul_err_is_zero_past_overflow_and_keeps_nan() {
+        assert_eq!(super::mul_err(f32::MAX, 1.5), 0.0);
+        assert_eq!(super::mul_err(-f32::MAX, f32::MAX), 0.0);
+        assert_eq!(super::mul_err(f32::INFINITY, 0.1), 0.0);
+        assert_eq!(super::mul_err(0.1, f32::NEG_INFINITY), 0.0);
+        assert!(super::mul_err(f32::NAN, 0.1).is_nan());
+        assert!(super::mul_err(0.1, f32::NAN).is_nan());
+        assert!(super::mul_err(f32::INFINITY, 0.0).is_nan());
+    }
+
     use super::*;
 
     /// Error of `got` in ULPs of `want` rounded to `f32` (a subnormal or zero result counts

@@ -121,6 +121,27 @@ fn two_prod(a: f64, b: f64) -> (f64, f64) {
     (p, fma(al, bl, fma(al, bh, fma(ah, bl, fma(ah, bh, -p)))))
 }
 
+/// `2^996`: Dekker's split of a larger factor overflows (`134217729 · a`).
+const SPLIT_MAX: f64 = f64::from_bits((996 + 1023) << 52);
+/// `2^1023`: below it the product of the rounded halves, up to `(1 + 2^-26)²` times the
+/// product, cannot overflow.
+const PRODUCT_MAX: f64 = f64::from_bits((1023 + 1023) << 52);
+
+/// The rounding error of the product, `a·b - fl(a·b)`: the DSL's `mul_err(a, b)`.
+/// Exact (Dekker's product, no fused multiply-add) wherever `a·b` does not underflow,
+/// `|a·b| < 2^1023` and both factors are below `2^996`: `a * b + mul_err(a, b)` is
+/// then `a·b` to twice the precision. Beyond those bounds it is 0 (the split or the
+/// partial products would overflow into NaN or infinity), so that adding it never
+/// spoils a finite result; an infinite factor gives 0 as well, NaN gives NaN (`inf · 0`
+/// is NaN, as the product).
+#[inline(always)]
+pub fn mul_err(a: f64, b: f64) -> f64 {
+    let (p, e) = two_prod(a, b);
+    let big = p.abs() >= PRODUCT_MAX || a.abs() >= SPLIT_MAX || b.abs() >= SPLIT_MAX;
+    // `inf · 0` is NaN, and so stays; its split said "big".
+    sel(big && !p.is_nan(), 0.0, e)
+}
+
 /// Polynomial evaluation by Estrin's scheme, coefficients from the constant term up (at
 /// most 32). Same operation count as Horner's rule but a dependency chain of about
 /// `2 log2(n)` operations instead of `2n`: slice loops are latency-bound otherwise.
@@ -807,6 +828,38 @@ pub fn powi(x: f64, n: i32) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mul_err_is_the_exact_rounding_of_the_product() {
+        // The fused residual is the exact error, rounded once; the error is representable.
+        let cases = [
+            (1.5, -88.8),
+            (0.1, 0.3),
+            (1.0 / 3.0, 3.0),
+            (2.5, -281.546_539_306_640_6),
+            (-1.0e-200, 3.3e-15),
+            (1.0e290, 1.7e8),
+            (9_007_199_254_740_991.0, 9_007_199_254_740_989.0),
+        ];
+        for (a, b) in cases {
+            let p: f64 = a * b;
+            assert_eq!(super::mul_err(a, b), a.mul_add(b, -p), "{a} * {b}");
+        }
+        assert_eq!(super::mul_err(2.0, 0.75), 0.0);
+        assert_ne!(super::mul_err(0.1, 0.3), 0.0);
+    }
+
+    #[test]
+    fn mul_err_is_zero_past_overflow_and_keeps_nan() {
+        assert_eq!(super::mul_err(f64::MAX, 1.5), 0.0);
+        assert_eq!(super::mul_err(f64::MAX, 0.999_999_999_999), 0.0);
+        assert_eq!(super::mul_err(1.0e300, 1.0e-300), 0.0);
+        assert_eq!(super::mul_err(f64::INFINITY, 0.1), 0.0);
+        assert_eq!(super::mul_err(0.1, f64::NEG_INFINITY), 0.0);
+        assert!(super::mul_err(f64::NAN, 0.1).is_nan());
+        assert!(super::mul_err(0.1, f64::NAN).is_nan());
+        assert!(super::mul_err(f64::INFINITY, 0.0).is_nan());
+    }
+
     use super::*;
 
     /// Distance in ULPs of `reference`; NaN matches NaN, infinities must match exactly.
