@@ -30,8 +30,7 @@ use templates::grow;
 
 /// The longest one case may take, in a debug build on a loaded machine: a bound that
 /// catches a hang or an exponential blow-up. Typical cases take milliseconds; the root
-/// scan of `refine` on a parameterless formula takes the most, seconds for some small
-/// ones (`exp(ln(x))`). Each property prints its slowest case so far.
+/// scan of `refine` takes the most, seconds for some small formulas (`exp(ln(x))`). Each property prints its slowest case so far.
 const CASE_TIME: Duration = Duration::from_secs(60);
 
 /// The slowest case so far, in microseconds.
