@@ -6,9 +6,10 @@
 //! Each line is the median of 15 timed calls after a warm-up, on preallocated
 //! buffers: ns per element, and GB/s of the byte streams PyTorch's kernel for the
 //! same op touches (`copy` 2: read x, write y; `bwd` 3: read x and grad_out, write
-//! grad_in). `prelu.bwd` times `backward_slice` plus `param_gradient_sum` for alpha
-//! and counts 4 streams, as torch does for `_prelu_kernel_backward` (which writes a
-//! per-element alpha gradient instead of summing). Inputs: `x ~ N(0, 4^2)` clamped
+//! grad_in). `prelu.bwd` times `backward_slice_with_param_gradient` for alpha (grad_in
+//! and alpha's gradient sum in one pass, what a training step calls) and counts 4
+//! streams, as torch does for `_prelu_kernel_backward` (which writes a per-element
+//! alpha gradient instead of summing). Inputs: `x ~ N(0, 4^2)` clamped
 //! to [-12, 12], `grad_out ~ N(0, 1)`, from a fixed seed.
 
 use actdiff::{Activation, Builtin, LeakyRelu, Mish, Prelu, Real, Relu};
@@ -139,8 +140,7 @@ where
             "prelu.bwd",
             4,
             Box::new(|_, gin| {
-                prelu.backward_slice(x, g, gin);
-                black_box(prelu.param_gradient_sum(0, x, g));
+                black_box(prelu.backward_slice_with_param_gradient(0, x, g, gin));
             }),
         ),
         ("mish.fwd", 2, Box::new(|y, _| Mish.forward_slice(x, y))),
