@@ -465,34 +465,21 @@ fn emit_window(
 ) -> (Vec<TokenStream>, TokenStream) {
     let p = private();
     let name = |what: &str| format_ident!("w{}_{}_{}", root.0, k, what);
-    // A wide window evaluates its polynomial in f64 from the f32 offset; its
-    // literals are then f64 ones.
-    let (ty, c): (TokenStream, Box<dyn Fn(f64) -> TokenStream>) = if w.wide {
-        (
-            quote!(f64),
-            Box::new(|v: f64| {
-                // Unsuffixed: f64 from the bindings' type; negative ones in
-                // parentheses, as they follow a minus sign.
-                let n = number(v);
-                if v.is_sign_negative() {
-                    quote!((#n))
-                } else {
-                    n
-                }
-            }),
-        )
-    } else {
-        (
-            quote!(T),
-            Box::new(|v: f64| {
-                let n = number(v);
-                quote!(<T as #p::Real>::from_f64(#n))
-            }),
-        )
-    };
     let in_t = |v: f64| {
         let n = number(v);
         quote!(<T as #p::Real>::from_f64(#n))
+    };
+    // A wide window evaluates its polynomial in f64 from the f32 offset; its
+    // literals are then unsuffixed f64 ones (negative ones in parentheses, as they
+    // follow a minus sign).
+    let ty = if w.wide { quote!(f64) } else { quote!(T) };
+    let c = |v: f64| {
+        let n = number(v);
+        match (w.wide, v.is_sign_negative()) {
+            (false, _) => in_t(v),
+            (true, true) => quote!((#n)),
+            (true, false) => n,
+        }
     };
     let d = name("d");
     // The offset in the polynomial's type: `d` itself, or a widened copy.

@@ -123,18 +123,6 @@ pub trait Real:
     fn mul_err(self, b: Self) -> Self;
 }
 
-/// The sigmoid `Real` uses: the fused form, which shares its exponential with
-/// `tanh_softplus` and `sech2_softplus`, so that mish's backward pass computes one
-/// instead of two. In f32 (`E / (1 + E)` finished in f64) it is also more accurate
-/// than the stand-alone kernel (`math::f32::sigmoid`, 0.79 ULP), which costs several
-/// times more. In f64 it is 1.0 ULP on the oracle's 4,000 points against the
-/// stand-alone kernel's 0.6, and makes mish's f64 backward about 15% faster.
-macro_rules! sigmoid_for {
-    ($t:ident, $x:expr) => {
-        crate::math::fused::$t::sigmoid($x)
-    };
-}
-
 macro_rules! impl_real {
     ($t:ident, $single:expr) => {
         impl Real for $t {
@@ -202,7 +190,14 @@ macro_rules! impl_real {
             }
             #[inline(always)]
             fn sigmoid(self) -> Self {
-                sigmoid_for!($t, self)
+                // The fused form, which shares its exponential with `tanh_softplus`
+                // and `sech2_softplus`, so that mish's backward pass computes one
+                // instead of two. In f32 (`E / (1 + E)` finished in f64) it is also
+                // more accurate than the stand-alone kernel (`math::f32::sigmoid`,
+                // 0.79 ULP), which costs several times more. In f64 it is 1.0 ULP on
+                // the oracle's 4,000 points against the stand-alone kernel's 0.6, and
+                // makes mish's f64 backward about 15% faster.
+                crate::math::fused::$t::sigmoid(self)
             }
             #[inline(always)]
             fn softplus(self) -> Self {

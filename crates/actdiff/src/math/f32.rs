@@ -692,7 +692,7 @@ pub fn powi(x: f32, n: i32) -> f32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #[test]
     fn mul_err_is_the_exact_rounding_of_the_product() {
         // The product of two f32 is exact in f64.
@@ -727,7 +727,7 @@ mod tests {
 
     /// Error of `got` in ULPs of `want` rounded to `f32` (a subnormal or zero result counts
     /// in units of 2^-149).
-    fn ulp_error(got: f32, want: f64) -> f64 {
+    pub(crate) fn ulp_error(got: f32, want: f64) -> f64 {
         if want.is_nan() || got.is_nan() {
             return if want.is_nan() && got.is_nan() {
                 0.0
