@@ -364,10 +364,7 @@ builtins! {
     rrelu: "rrelu";
     elu: "elu";
     selu: "selu";
-    celu: "celu",
-        f32 misses ["d_alpha"] = "issue 3: celu d_alpha = expm1(t) - t·exp(t) cancels near 0: 1.65e7 ULP at x = -7e-15, 1.80e7 at x = -2.0e-7 (alpha=2.5)",
-        f64 misses ["d_alpha"] = "issue 3: celu d_alpha cancels near 0: 8.97e15 ULP at x = -5.0e-28 (alpha=2.5), 8.95e15 at x = -1.9e-20",
-        f32 subnormal misses = "issue 3: celu ∂alpha near 0 (the cancellation above): 1.52e6 ULP at x = -6.5e-20, 725.7 at x = -3.6e-21 (alpha=2.5)";
+    celu: "celu";
     gelu: "gelu",
         f32 misses ["second_derivative"] = "issue 3: f'' 11.2 ULP at x = -13.45, a normal result (-3.7e-38) from a subnormal gauss(u) (5e-40) times x²",
         f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (gauss(u) subnormal, then multiplied by x²)",
@@ -391,9 +388,7 @@ builtins! {
     hardshrink: "hardshrink";
     threshold: "threshold";
     quick_gelu: "quick_gelu";
-    squareplus: "squareplus",
-        f32 misses ["second_derivative"] = "issue 3: f'' 9.6 ULP at x = -0.017 (the derivative of b/(2(r - x)), left of 0)",
-        f32 subnormal misses = "issue 3: squareplus ∂b gives 0 where the value is subnormal: 1.5e-39 at x = 1.7e38, 7.3e-40 at x = MAX (b = 0.5)";
+    squareplus: "squareplus";
     squared_relu: "squared_relu";
     snake: "snake",
         f32 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: f' = 1 + sin(2αx) cancels near its double roots: 783.1 (alpha=1) / 1351.6 ULP (alpha=0.5); f'' 34.0 / 51.4, d_alpha 15.4 / 48.1 ULP",

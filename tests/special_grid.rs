@@ -287,10 +287,7 @@ grid! {
     hardshrink: "hardshrink";
     threshold: "threshold";
     quick_gelu: "quick_gelu";
-    squareplus: "squareplus",
-        f32 misses ["d_b@-inf"] = "issue 3: d_b(-inf) is the value at -MAX, 7.3e-40, not the limit 0 (the rule that takes the value at MAX where the formula is NaN at infinity)",
-        f32 subnormal misses = "issue 3: squareplus ∂b gives 0 where the value is subnormal: 7.3e-40 at x = MAX",
-        f64 subnormal misses = "issue 3: squareplus ∂b gives 0 where the value is subnormal: 1.4e-309 at x = MAX";
+    squareplus: "squareplus";
     squared_relu: "squared_relu";
     snake: "snake",
         f32 misses ["derivative", "forward@inf", "forward@-inf"] = "issue 3: f' = 1 + sin(2αx) cancels (214 ULP at -88.8); forward(±inf) is ±MAX, not ±inf",
