@@ -36,6 +36,9 @@ pub enum Math {
     TanhSoftplus,
     /// `sech2(softplus(u))` with a single exponential.
     Sech2Softplus,
+    /// `sech2(exp(u))` with `e^u` carried to more than the type's precision into the
+    /// second exponential, which magnifies its rounding `2e^u` times.
+    Sech2Exp,
 }
 
 /// What an instruction computes from its operand registers.
@@ -311,6 +314,7 @@ impl Builder {
                     let (math, arg) = match (f, g.node(a)) {
                         (Func::Tanh, Node::Call(Func::Softplus, u)) => (Math::TanhSoftplus, u),
                         (Func::Sech2, Node::Call(Func::Softplus, u)) => (Math::Sech2Softplus, u),
+                        (Func::Sech2, Node::Call(Func::Exp, u)) => (Math::Sech2Exp, u),
                         _ => (Math::Func(f), a),
                     };
                     self.op(Op::Call(math, v(arg)))
@@ -474,6 +478,7 @@ mod tests {
                 Op::Call(Math::Sech2Softplus, _) => {
                     eval_func(Func::Sech2, eval_func(Func::Softplus, a(0)))
                 }
+                Op::Call(Math::Sech2Exp, _) => eval_func(Func::Sech2, a(0).exp()),
                 Op::Max(..) => max_nan(a(0), a(1)),
                 Op::Min(..) => min_nan(a(0), a(1)),
                 Op::Pow(..) => a(0).powf(a(1)),

@@ -308,10 +308,12 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
         Node::Call(f, a) => {
             // `tanh(softplus(u))` and `sech2(softplus(u))` have fused single-exp forms
             // (mish and its derivatives); the softplus itself is then often unused
-            // and the compiler drops it.
+            // and the compiler drops it. `sech2(exp(u))` (tanhexp's derivatives) takes
+            // `e^u` unrounded into the second exponential.
             let fused = match (f, g.node(a)) {
                 (Func::Tanh, Node::Call(Func::Softplus, u)) => Some(("tanh_softplus", u)),
                 (Func::Sech2, Node::Call(Func::Softplus, u)) => Some(("sech2_softplus", u)),
+                (Func::Sech2, Node::Call(Func::Exp, u)) => Some(("sech2_exp", u)),
                 _ => None,
             };
             let (name, arg) = fused.unwrap_or((f.name(), a));

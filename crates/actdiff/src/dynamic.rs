@@ -536,6 +536,7 @@ fn call<T: Real>(out: &mut [T], a: &[T], f: Math) {
     match f {
         Math::TanhSoftplus => map1(out, a, T::tanh_softplus),
         Math::Sech2Softplus => map1(out, a, T::sech2_softplus),
+        Math::Sech2Exp => map1(out, a, T::sech2_exp),
         Math::Func(f) => match f {
             Func::Exp => map1(out, a, T::exp),
             Func::Expm1 => map1(out, a, T::expm1),

@@ -99,6 +99,9 @@ pub trait Real:
     fn tanh_softplus(self) -> Self;
     /// `sech2(softplus(x))` with a single exponential: in mish's derivatives.
     fn sech2_softplus(self) -> Self;
+    /// `sech2(exp(x))` with `e^x` carried unrounded into the second exponential, which
+    /// magnifies `e^x`'s relative error `2e^x` times: in tanhexp's derivatives.
+    fn sech2_exp(self) -> Self;
     /// `1 / (1 + e^-x)`, accurate in both tails.
     fn sigmoid(self) -> Self;
     /// `ln(1 + e^x)`, accurate in both tails.
@@ -187,6 +190,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn sech2_softplus(self) -> Self {
                 crate::math::fused::$t::sech2_softplus(self)
+            }
+            #[inline(always)]
+            fn sech2_exp(self) -> Self {
+                crate::math::fused::$t::sech2_exp(self)
             }
             #[inline(always)]
             fn sigmoid(self) -> Self {

@@ -19,7 +19,7 @@
 //!   so few significant bits that `n · C_hi` and `x - n · C_hi` are exact in `f32`, so the
 //!   reductions need no fused multiply-add.
 //! - **Double-`f32` (hi + lo) intermediates** where a single rounding would cost an ULP:
-//!   `exp`'s kernel returns `2^n · (h + l)` with `h + l` accurate to about 2^-28 (2^-32 in
+//!   `exp`'s kernel returns `2^n · (h + l)` with `h + l` accurate to about 2^-26 (2^-32 in
 //!   the variant `expm1` uses), which `expm1`, `sigmoid`, `softplus`, `tanh`, `erfc`, `gauss` and
 //!   `pow` consume without rounding it first; `sigmoid` and `tanh` divide by an unrounded
 //!   hi + lo denominator (one correction step); `pow` computes `ln |x|` and `y · ln |x|` as hi + lo pairs (Dekker products with
@@ -183,7 +183,8 @@ fn exp_q3(r: f32) -> f32 {
 }
 
 /// `exp(xh + xl) = 2^n · (h + l)` for `|xh| <= 150`, `|xl|` tiny, with `h + l` accurate to
-/// about 2^-28 relative (the error of `r²/2 + r³·Q` is about 2^-24 of that term) and
+/// about 2^-26 relative (each of the four roundings of `r²/2 + r³·Q`, about 2^-24 of that
+/// term, is up to 2^-28; 2^-26.05 measured on every 997th `f32` of `[-104, 89]`) and
 /// `h = fl(1 + rh)` in `[0.70, 1.42]`.
 #[inline(always)]
 fn exp_core(xh: f32, xl: f32) -> (i32, f32, f32) {
@@ -254,7 +255,7 @@ pub fn exp(x: f32) -> f32 {
     scale(h + l, n)
 }
 
-/// `e^x` as an `f64`, to about 2^-28 relative for every `x` (no final rounding to
+/// `e^x` as an `f64`, to about 2^-26 relative for every `x` (no final rounding to
 /// `f32`, no overflow up to the clamp at 89, no subnormal range: the power of two is
 /// applied in `f64`), for the fused forms, which finish in `f64` and round once.
 #[inline(always)]
