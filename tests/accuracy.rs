@@ -371,9 +371,7 @@ builtins! {
         f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (erfc(u) and gauss(u) subnormal before the products with x)";
     gelu_tanh: "gelu(approximate=tanh)";
     silu: "silu";
-    swish: "swish",
-        f32 misses ["derivative", "second_derivative"] = "issue 3: root windows are fitted at the default beta = 1 only: with beta = 1.5 f' 166.7, f'' 598.2 ULP near their roots",
-        f64 misses ["derivative", "second_derivative"] = "issue 3: root windows are fitted at the default beta = 1 only: with beta = 1.5 f' 206.7, f'' 1028.1 ULP near their roots";
+    swish: "swish";
     mish: "mish";
     softplus: "softplus";
     softsign: "softsign";
@@ -394,6 +392,5 @@ builtins! {
         f32 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: f' = 1 + sin(2αx) cancels near its double roots: 783.1 (alpha=1) / 1351.6 ULP (alpha=0.5); f'' 34.0 / 51.4, d_alpha 15.4 / 48.1 ULP",
         f64 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: f' cancels near its double roots: 3947.2 / 2547.0 ULP; f'' 31.5 / 28.4, d_alpha 10.1 / 78.2 ULP";
     tanhexp: "tanhexp",
-        f32 misses ["second_derivative"] = "issue 3: f'' 13.5 ULP at x = 3.84, a normal result (-2.6e-36) from a subnormal sech²(e^x) (1.4e-40) times e^2x (55.0 at x = 3.64 before the fused sech2_exp)",
-        f64 misses ["second_derivative"] = "issue 3: f'' 107.4 ULP at x = 0.694, next to its root near 0.70 and outside the root window there (the maximum was 137.6 at x = 5.35 before the fused sech2_exp)";
+        f32 misses ["second_derivative"] = "issue 3: f'' 13.5 ULP at x = 3.84, a normal result (-2.6e-36) from a subnormal sech²(e^x) (1.4e-40) times e^2x (55.0 at x = 3.64 before the fused sech2_exp)";
 }

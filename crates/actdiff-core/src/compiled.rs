@@ -503,11 +503,14 @@ mod tests {
                 }
                 Op::Window(k, _) => {
                     let w = &p.windows()[k as usize];
-                    let d = (x - w.center_hi) - w.center_lo;
+                    let (scale, power) = w
+                        .scale
+                        .map_or((1.0, 0), |(i, k)| (params[usize::from(i)], k));
+                    let d = ((scale * x - w.center_hi) - w.center_lo) + mul_err(scale, x);
                     let t = (d - w.mid) * w.inv_half;
                     let fitted = w.params.iter().all(|&(i, v)| params[usize::from(i)] == v);
                     if fitted && d > w.low && d < w.high {
-                        d * clenshaw(&w.coeffs, t)
+                        d * clenshaw(&w.coeffs, t) * scale.powi(power)
                     } else {
                         a(0)
                     }

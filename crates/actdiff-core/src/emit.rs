@@ -494,7 +494,19 @@ fn emit_window(
         in_t(w.high),
     );
     let (mid, inv_half) = (c(w.mid), c(w.inv_half));
-    let mut stmts = vec![quote!(let #d: T = (x - #hi) - #lo;)];
+    // A window in `u = p·x` (see `RootWindow::scale`) takes the offset from `u`, with
+    // `u`'s rounding error added back, and scales its value by `p^k`.
+    let mut stmts = match w.scale {
+        None => vec![quote!(let #d: T = (x - #hi) - #lo;)],
+        Some((i, _)) => {
+            let (l, u, e) = (param_local(i), name("u"), name("e"));
+            vec![
+                quote!(let #u: T = #l * x;),
+                quote!(let #e: T = <T as #p::Real>::mul_err(#l, x);),
+                quote!(let #d: T = ((#u - #hi) - #lo) + #e;),
+            ]
+        }
+    };
     if w.wide {
         stmts.push(quote!(let #dw: f64 = <T as #p::Real>::to_f64(#d);));
     }
@@ -530,11 +542,21 @@ fn emit_window(
     );
     let q = format_ident!("w{}_{}_q", root.0, k);
     stmts.push(quote!(let #q: #ty = #c0 + #t * #b1 - #b2;));
-    let value = if w.wide {
+    let mut value = if w.wide {
         quote!(<T as #p::Real>::from_f64(#dw * #q))
     } else {
         quote!(#dw * #q)
     };
+    if let Some((i, k)) = w.scale {
+        let l = param_local(i);
+        for _ in 0..k.unsigned_abs() {
+            value = if k > 0 {
+                quote!((#value) * #l)
+            } else {
+                quote!((#value) / #l)
+            };
+        }
+    }
     let precision = match w.precision {
         Precision::Single => quote!(<T as #p::Real>::SINGLE),
         Precision::Double => quote!(!<T as #p::Real>::SINGLE),

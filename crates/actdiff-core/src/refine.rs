@@ -14,7 +14,11 @@
 //! With parameters the roots move with the parameter values, which are known only at
 //! run time: such a definition is refined at its declared defaults, and each window
 //! records the values it was fitted for, which the generated code compares with the
-//! parameters before it selects the window. Other values get the formula.
+//! parameters before it selects the window. Other values get the formula, except for
+//! a function of the form `p^k · g(p·x)` with `p` a parameter whose default is 1
+//! (swish's derivatives, `β^k · silu^(k+1)(β·x)`): its windows, fitted at `p = 1`,
+//! are windows in `u = p·x`, taken at every value of `p` with `u`'s rounding error
+//! added back (`mul_err(p, x)`) and the polynomial multiplied by `p^k`.
 
 use crate::dd::{eval_dd, Dd};
 use crate::eval::{branch_pattern, eval_ordered, gauss};
@@ -57,6 +61,10 @@ pub struct RootWindow {
     /// fitted for, in the window's precision (empty for a definition without
     /// parameters): the window applies only while each equals its value here.
     pub params: Vec<(u16, f64)>,
+    /// `Some((i, k))` when the function is `p^k · g(p·x)` in parameter `i` (default 1,
+    /// not in `params`): the offset is then `d = ((p·x - hi) - lo) + mul_err(p, x)`
+    /// and the value `d · q(t) · p^k`, at any value of `p`.
+    pub scale: Option<(u16, i32)>,
 }
 
 /// Where the scan for roots looks: activations' interesting range.
@@ -467,7 +475,7 @@ const VALIDATION_POINTS: usize = 50_000;
 
 /// Fits a window around the root `x0`, or `None` when the formula is accurate there
 /// already or no polynomial passes the checks.
-fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
+fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow> {
     let scale = x0.abs().max(1.0);
     let (left, right) = (extent(s, x0, -1.0, scale), extent(s, x0, 1.0, scale));
     if left == 0.0 && right == 0.0 {
@@ -509,7 +517,11 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
             inv_half: 2.0 / (high - low),
             coeffs: chebyshev_fit(q, low, high, n),
             wide,
-            params: read_params(s),
+            params: read_params(s)
+                .into_iter()
+                .filter(|&(i, _)| scaled.map(|(p, _)| p) != Some(i))
+                .collect(),
+            scale: scaled,
         };
         // A coarse check first, so that failing degrees cost little.
         let passes = |points: usize| {
@@ -527,6 +539,33 @@ fn window(s: &Subject, x0: f64) -> Option<RootWindow> {
         }
     }
     None
+}
+
+/// `Some((i, k))` when `s`'s function is `p^k · g(p·x)` in the parameter `i`, whose
+/// value is 1 (`g` is then the function itself): checked against the double-double
+/// reference at a few values of `p` and `x`, to 1e-12 relative.
+fn scaling(s: &Subject) -> Option<(u16, i32)> {
+    let xs = [-3.7, -2.4, -1.3, -0.6, 0.45, 1.1, 2.9];
+    read_params(s)
+        .into_iter()
+        .filter(|&(_, v)| v == 1.0)
+        .find_map(|(i, _)| {
+            let at = |x: f64, p: f64| {
+                let mut params: Vec<Dd> = s.params.iter().map(|&v| Dd::from_f64(v)).collect();
+                params[usize::from(i)] = Dd::from_f64(p);
+                eval_dd(s.g, &s.order, Dd::from_f64(x), &params)[s.root.0 as usize].to_f64()
+            };
+            (-1..=3)
+                .find(|&k| {
+                    [0.625, 1.5, 2.75].iter().all(|&p: &f64| {
+                        xs.iter().all(|&x| {
+                            let (lhs, rhs) = (at(x, p), p.powi(k) * at(p * x, 1.0));
+                            lhs.is_finite() && (lhs - rhs).abs() <= 1e-12 * rhs.abs().max(1e-300)
+                        })
+                    })
+                })
+                .map(|k| (i, k))
+        })
 }
 
 /// The parameters `s`'s function reads, with their values.
@@ -565,8 +604,9 @@ pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> 
             precision,
             params,
         };
+        let scale = scaling(&s);
         for x0 in roots(&s) {
-            if let Some(w) = window(&s, x0) {
+            if let Some(w) = window(&s, x0, scale) {
                 // Overlapping windows would make the select ambiguous; keep the first.
                 let (lo, hi) = (w.center_hi + w.low, w.center_hi + w.high);
                 let overlaps = windows.iter().any(|o| {
@@ -710,13 +750,33 @@ mod tests {
         let d = &compile_str("S(x; b = 1) = x * sigmoid(b * x);").expect("ok")[0];
         // silu' = σ(u)(1 + u σ(-u)) with u = b·x has its root at u = -1.2785: at
         // x = -1.2785 for b = 1, at x = -0.6392 for b = 2.
+        // At b = 1 the function is g(b·x) for every b: its windows are in u = b·x and
+        // apply at any b; at b = 2 they apply at b = 2 only.
         for (b, root) in [(1.0, -1.278_464_5), (2.0, -0.639_232_3)] {
             let windows = root_windows(&d.graph, d.derivative, &[b]);
             assert!(!windows.is_empty());
             for w in &windows {
-                assert_eq!(w.params, vec![(0, b)]);
+                if b == 1.0 {
+                    assert_eq!((w.params.clone(), w.scale), (vec![], Some((0, 0))));
+                } else {
+                    assert_eq!((w.params.clone(), w.scale), (vec![(0, b)], None));
+                }
                 assert!((w.center_hi - root).abs() < 1e-6, "{w:?}");
             }
         }
+        // f'' = b · silu''(b·x): scaled by b.
+        let windows = root_windows(&d.graph, d.second_derivative, &[1.0]);
+        assert!(!windows.is_empty());
+        assert!(
+            windows.iter().all(|w| w.scale == Some((0, 1))),
+            "{windows:?}"
+        );
+        // A parameter that is not a scale of x keeps the equality test.
+        let d = &compile_str("Q(x; c = 1) = x * sigmoid(x + c - 1);").expect("ok")[0];
+        let windows = root_windows(&d.graph, d.derivative, &[1.0]);
+        assert!(!windows.is_empty());
+        assert!(windows
+            .iter()
+            .all(|w| w.scale.is_none() && w.params == [(0, 1.0)]));
     }
 }

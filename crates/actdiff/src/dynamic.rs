@@ -453,12 +453,17 @@ fn step<T: Real>(
                 let now = params.get(usize::from(i)).copied().unwrap_or(f64::NAN);
                 T::from_f64(now) == T::from_f64(v)
             });
+            // A window in `u = p·x` takes p's value, whatever it is.
+            let scale = w.scale.map(|(i, k)| {
+                let p = params.get(usize::from(i)).copied().unwrap_or(f64::NAN);
+                (T::from_f64(p), k)
+            });
             if !fitted {
                 out.copy_from_slice(get(general))
             } else if w.wide {
-                window::<T, f64>(out, get(INPUT), get(general), w)
+                window::<T, f64>(out, get(INPUT), get(general), w, scale)
             } else {
-                window::<T, T>(out, get(INPUT), get(general), w)
+                window::<T, T>(out, get(INPUT), get(general), w, scale)
             }
         }
     }
@@ -473,7 +478,13 @@ const WINDOW_LANES: usize = 16;
 /// elements go through the coefficients together, so that the recurrence stays in
 /// machine registers and vectorizes, as in generated code.
 #[inline(always)]
-fn window<T: Real, U: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindow) {
+fn window<T: Real, U: Real>(
+    out: &mut [T],
+    x: &[T],
+    general: &[T],
+    w: &RootWindow,
+    scale: Option<(T, i32)>,
+) {
     let c = |v: f64| U::from_f64(v);
     let (hi, lo) = (T::from_f64(w.center_hi), T::from_f64(w.center_lo));
     let (low, high) = (T::from_f64(w.low), T::from_f64(w.high));
@@ -501,7 +512,10 @@ fn window<T: Real, U: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindo
         let mut d = [T::default(); L];
         let (mut du, mut t, mut two_t) = ([U::default(); L], [U::default(); L], [U::default(); L]);
         for k in 0..L {
-            d[k] = (xl[k] - hi) - lo;
+            d[k] = match scale {
+                None => (xl[k] - hi) - lo,
+                Some((p, _)) => ((p * xl[k] - hi) - lo) + p.mul_err(xl[k]),
+            };
             // Exact: U is T or wider.
             du[k] = U::from_f64(d[k].to_f64());
             t[k] = (du[k] - mid) * inv_half;
@@ -521,7 +535,13 @@ fn window<T: Real, U: Real>(out: &mut [T], x: &[T], general: &[T], w: &RootWindo
             let inside = (d[k] > low) & (d[k] < high);
             // One rounding to T for a wide window; exact for U = T.
             *o = if inside {
-                T::from_f64((du[k] * q).to_f64())
+                let mut v = T::from_f64((du[k] * q).to_f64());
+                if let Some((p, power)) = scale {
+                    for _ in 0..power.unsigned_abs() {
+                        v = if power > 0 { v * p } else { v / p };
+                    }
+                }
+                v
             } else {
                 g
             };

@@ -46,7 +46,8 @@ macro_rules! sech2 {
 /// `sech2(exp(x))`: for `x > 1` the fused form (`e^x` carried beyond the type's
 /// precision into `exp(-2e^x)`, whose relative error is `2e^x` times that of `e^x`:
 /// tanhexp'' was 55 ULP off at x = 3.64 in f32 and 138 at x = 5.35 in f64), below the
-/// plain composition, bit for bit what the root windows near 0.7 were fitted around.
+/// plain composition. The refine pass's f64 interpreter computes it the same way
+/// (`actdiff_core::eval`), so that its windows are judged against what runs.
 macro_rules! sech2_exp {
     ($t:ident, |$x:ident| $far:block) => {
         /// `sech(e^x)²`, accurate where `e^x` is large.
@@ -120,14 +121,9 @@ pub mod f64 {
 
     sech2!(f64);
 
-    // `e^x = eh + el` to about 2^-60 relative, so `e^(-2e^x) = e^(-2eh)·(1 - 2el)`
-    // (`2el` is below 2^-50). The argument stops at 30, past which the value is 0
-    // already and an infinite `eh` would make `(1 - 2el)` NaN.
+    // The argument stops at 30, past which the value is 0 already.
     sech2_exp!(f64, |x| {
-        let (eh, el) = exp_split(x.min(30.0));
-        let w = exp(-2.0 * eh) * (1.0 - 2.0 * el);
-        let d = 1.0 + w;
-        4.0 * w / (d * d)
+        crate::math::f64::sech2_of_exp_large(x.min(30.0))
     });
 
     /// `1 / (1 + exp(-x))` from the same `e = exp(-|x|)` as the other fused
