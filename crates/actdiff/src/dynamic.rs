@@ -861,6 +861,10 @@ mod tests {
             -1.28,
             2.399,
             -2.399,
+            // The same roots of swish at beta = 1.5.
+            -0.852_31,
+            1.599_6,
+            -1.599_6,
         ];
         let mut s = 0x2545_f491_u64;
         for _ in 0..600 {
@@ -981,7 +985,7 @@ mod tests {
     }
 
     /// The built-in Swish's definition (`builtins.rs`): its derivatives have root
-    /// windows fitted at beta = 1.
+    /// windows fitted at beta = 1, in `u = beta·x`, which apply at every beta.
     const SWISH: &str = "Swish(x; learn beta = 1) = {
         let u = beta * x;
         let e = mul_err(beta, x);
@@ -992,10 +996,10 @@ mod tests {
     }";
 
     #[test]
-    fn root_windows_apply_at_the_parameter_values_they_were_fitted_for() {
-        // The generated code selects the windows only at beta = 1; the program must
-        // agree at that value, near the roots (-1.2785, f'; ±2.3994, f''), and at
-        // another value, where both take the formula.
+    fn root_windows_apply_as_the_generated_code_applies_them() {
+        // Swish's windows are in u = beta·x: the program must agree with the
+        // generated code near the roots (u = -1.2785, f'; ±2.3994, f'') at the value
+        // they were fitted for and at another, where both scale them.
         let mut swish = Dynamic::parse(SWISH).expect("parses");
         matches::<f32, _>(&swish, &crate::Swish::<f32>::default());
         matches::<f64, _>(&swish, &crate::Swish::<f64>::default());
