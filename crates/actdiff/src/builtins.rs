@@ -397,9 +397,15 @@ activation! {
     pub SquaredRelu(x) = powi(max(0, x), 2);
 
     /// Snake (Ziyin et al., 2020): `x + sin²(alpha·x)/alpha`, with a learned `alpha`.
+    /// `snake(±inf) = ±inf`; its derivatives oscillate and have no limit there (they
+    /// are 1, 0 and 0 at ±inf).
     ///
     #[doc = include_str!("../../../docs/plots/snake.svg")]
-    pub Snake(x; learn alpha = 1) where alpha != 0 = x + powi(sin(alpha * x), 2) / alpha;
+    // x - x <= 0 holds for every finite x and fails at ±inf (and NaN), where sin has
+    // no value: the bounded term drops out there, so the limit ±inf is the value,
+    // where the formula alone was NaN and the rule for that took the value at ±MAX.
+    pub Snake(x; learn alpha = 1) where alpha != 0 =
+        x + (if x - x <= 0 { powi(sin(alpha * x), 2) / alpha } else { 0 });
 
     /// TanhExp (Liu and Di, 2020): `x·tanh(exp(x))`. Above 20, where `tanh(exp(x))`
     /// is 1 to every precision, it is `x`, so that `exp` cannot overflow into
