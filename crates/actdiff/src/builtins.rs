@@ -210,11 +210,20 @@ activation! {
     #[doc = include_str!("../../../docs/plots/silu.svg")]
     // Below -85, where σ(x) is subnormal in f32 (and the product with x would lose
     // its relative accuracy), σ(x + 44)·e^-44: the same value to 1 + O(e^(x+44)),
-    // below 2e-18, with a normal intermediate. One sigmoid either way.
+    // below 2e-18, with a normal intermediate. Above 85 the derivatives meet σ(-x),
+    // subnormal too (silu''(100) was 44 subnormal steps off in f32): there σ(x) is
+    // written 1 - σ(44 - x)·e^-44. One sigmoid either way.
     pub Silu(x) = {
-        let shift = if x < -85 { 44 } else { 0 };
-        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
-        x * sigmoid(x + shift) * scale
+        let v = if x < -85 { x + 44 } else if x > 85 { 44 - x } else { x };
+        let s = sigmoid(v);
+        if x > 85 {
+            // x_f is x where finite, 0 at inf, so that inf·σ(-inf) is not NaN.
+            let x_f = if x - x <= 0 { x } else { 0 };
+            x - x_f * s * 7.781132241133797e-20
+        } else {
+            let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
+            x * s * scale
+        }
     };
 
     /// Swish (Ramachandran et al., 2017): `x·σ(beta·x)` with a learned `beta`.
@@ -223,14 +232,21 @@ activation! {
     // u = beta·x carries its rounding e into σ(u) magnified |u| times in the left tail
     // (15.6 ULP at x = -12.8 in f32 with beta = 1.5), so, as in QuickGelu,
     // σ(u + e) = σ(u)·(1 + σ(-u)·e) to first order, with σ(-u)·e written e - e·σ(u);
-    // e = mul_err(beta, x) is exact, and 0 for beta = 1. Then the tail shift of Silu.
+    // e = mul_err(beta, x) is exact, and 0 for beta = 1. Then the tail shifts of
+    // Silu; on the right σ(u + e) = 1 - σ(-u)·(1 - σ(u)·e), with σ(u) = 1 to every
+    // precision there.
     pub Swish(x; learn beta = 1) = {
         let u = beta * x;
         let e = mul_err(beta, x);
-        let shift = if u < -85 { 44 } else { 0 };
-        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-        let s = sigmoid(u + shift);
-        x * s * (1 + (e - e * s)) * scale
+        let v = if u < -85 { u + 44 } else if u > 85 { 44 - u } else { u };
+        let s = sigmoid(v);
+        if u > 85 {
+            let x_f = if x - x <= 0 { x } else { 0 };
+            x - x_f * s * (1 - e) * 7.781132241133797e-20
+        } else {
+            let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+            x * s * (1 + (e - e * s)) * scale
+        }
     };
 
     /// Mish (Misra, 2019): `x * tanh(softplus(x))`. Finite limits at ±inf:

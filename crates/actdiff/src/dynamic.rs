@@ -989,10 +989,15 @@ mod tests {
     const SWISH: &str = "Swish(x; learn beta = 1) = {
         let u = beta * x;
         let e = mul_err(beta, x);
-        let shift = if u < -85 { 44 } else { 0 };
-        let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-        let s = sigmoid(u + shift);
-        x * s * (1 + (e - e * s)) * scale
+        let v = if u < -85 { u + 44 } else if u > 85 { 44 - u } else { u };
+        let s = sigmoid(v);
+        if u > 85 {
+            let x_f = if x - x <= 0 { x } else { 0 };
+            x - x_f * s * (1 - e) * 7.781132241133797e-20
+        } else {
+            let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
+            x * s * (1 + (e - e * s)) * scale
+        }
     }";
 
     #[test]
