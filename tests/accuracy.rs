@@ -366,8 +366,6 @@ builtins! {
     selu: "selu";
     celu: "celu";
     gelu: "gelu",
-        f32 misses ["second_derivative"] = "issue 3: f'' 11.2 ULP at x = -13.45, a normal result (-3.7e-38) from a subnormal gauss(u) (5e-40) times x²",
-        f32 subnormal misses = "issue 3: gelu'' 39.6 ULP at x = -14.14 (gauss(u) subnormal, then multiplied by x²)",
         f64 subnormal misses = "issue 3: gelu 10.0, f' 13.0, f'' 282 ULP at x = -38.1 (erfc(u) and gauss(u) subnormal before the products with x)";
     gelu_tanh: "gelu(approximate=tanh)";
     silu: "silu";

@@ -66,6 +66,8 @@ pub enum Op {
     Powi(Reg, i32),
     /// `mul_err(a, b)`: the rounding error of `a * b`.
     MulErr(Reg, Reg),
+    /// `gauss(a) * b` with `gauss(a)` unrounded (see [`Graph::gauss_product`]).
+    GaussMul(Reg, Reg),
     /// `a < b` (and the other comparisons): 1 or 0.
     Cmp(CmpOp, Reg, Reg),
     /// `c && d` on conditions: 1 or 0.
@@ -98,6 +100,7 @@ impl Op {
             | Op::Min(a, b)
             | Op::Pow(a, b)
             | Op::MulErr(a, b)
+            | Op::GaussMul(a, b)
             | Op::Cmp(_, a, b)
             | Op::And(a, b)
             | Op::Or(a, b)
@@ -118,6 +121,7 @@ impl Op {
             Op::Min(a, b) => Op::Min(r(a), r(b)),
             Op::Pow(a, b) => Op::Pow(r(a), r(b)),
             Op::MulErr(a, b) => Op::MulErr(r(a), r(b)),
+            Op::GaussMul(a, b) => Op::GaussMul(r(a), r(b)),
             Op::Powi(a, n) => Op::Powi(r(a), n),
             Op::Cmp(op, a, b) => Op::Cmp(op, r(a), r(b)),
             Op::And(a, b) => Op::And(r(a), r(b)),
@@ -306,7 +310,10 @@ impl Builder {
                 Node::Neg(a) => self.op(Op::Neg(v(a))),
                 Node::Add(a, b) => self.op(Op::Add(v(a), v(b))),
                 Node::Sub(a, b) => self.op(Op::Sub(v(a), v(b))),
-                Node::Mul(a, b) => self.op(Op::Mul(v(a), v(b))),
+                Node::Mul(a, b) => match g.gauss_product(a, b) {
+                    Some((u, other)) => self.op(Op::GaussMul(v(u), v(other))),
+                    None => self.op(Op::Mul(v(a), v(b))),
+                },
                 Node::Div(a, b) => self.op(Op::Div(v(a), v(b))),
                 Node::Call(f, a) => {
                     // The fused forms of the emitter; the softplus itself is then often
@@ -483,6 +490,7 @@ mod tests {
                 Op::Min(..) => min_nan(a(0), a(1)),
                 Op::Pow(..) => a(0).powf(a(1)),
                 Op::MulErr(..) => mul_err(a(0), a(1)),
+                Op::GaussMul(..) => eval_func(Func::Gauss, a(0)) * a(1),
                 Op::Powi(_, n) => a(0).powi(n),
                 Op::Cmp(op, ..) => truth(op.apply(a(0), a(1))),
                 Op::And(..) => truth(a(0) != 0.0 && a(1) != 0.0),

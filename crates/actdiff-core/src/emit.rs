@@ -297,10 +297,16 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             let (a, b) = (v(a), v(b));
             quote!(#a - #b)
         }
-        Node::Mul(a, b) => {
-            let (a, b) = (v(a), v(b));
-            quote!(#a * #b)
-        }
+        Node::Mul(a, b) => match g.gauss_product(a, b) {
+            Some((u, other)) => {
+                let (u, other) = (v(u), v(other));
+                quote!(<T as #p::Real>::gauss_mul(#u, #other))
+            }
+            None => {
+                let (a, b) = (v(a), v(b));
+                quote!(#a * #b)
+            }
+        },
         Node::Div(a, b) => {
             let (a, b) = (v(a), v(b));
             quote!(#a / #b)

@@ -234,6 +234,21 @@ impl Graph {
         }
     }
 
+    /// For a product `a * b` of `gauss(u)` and a variable factor: `(u, the other
+    /// factor)`. The emitter and the compiled programs evaluate it as one
+    /// `gauss_mul(u, other)`, which in f32 keeps `e^(-u²)` unrounded: rounded on its
+    /// own it is subnormal below `x = -13.2` of gelu, where the products with `x` that
+    /// follow magnify its rounding. A constant factor (gelu's forward has `2/√π`)
+    /// magnifies little and keeps the plain product, which costs less.
+    pub fn gauss_product(&self, a: NodeId, b: NodeId) -> Option<(NodeId, NodeId)> {
+        match (self.node(a), self.node(b)) {
+            (_, Node::Const(_)) | (Node::Const(_), _) => None,
+            (Node::Call(Func::Gauss, u), _) => Some((u, b)),
+            (_, Node::Call(Func::Gauss, u)) => Some((u, a)),
+            _ => None,
+        }
+    }
+
     /// The node behind an id.
     pub fn node(&self, id: NodeId) -> Node {
         self.nodes[id.0 as usize]

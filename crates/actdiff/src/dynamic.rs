@@ -428,6 +428,7 @@ fn step<T: Real>(
         Op::Min(a, b) => map2(out, get(a), get(b), T::min),
         Op::Pow(a, b) => map2(out, get(a), get(b), T::pow),
         Op::MulErr(a, b) => map2(out, get(a), get(b), T::mul_err),
+        Op::GaussMul(a, b) => map2(out, get(a), get(b), T::gauss_mul),
         Op::Powi(a, k) => map1(out, get(a), |a| a.powi(k)),
         Op::Cmp(op, a, b) => match op {
             CmpOp::Lt => map2(out, get(a), get(b), |a, b| truth(a < b)),

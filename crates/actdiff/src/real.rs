@@ -124,6 +124,11 @@ pub trait Real:
     /// The rounding error of the product `self · b`, exactly: `self·b - fl(self·b)`;
     /// 0 where the product overflows (see [`crate::math::f32::mul_err`]).
     fn mul_err(self, b: Self) -> Self;
+    /// `gauss(self) · b`, what generated code computes for such a product: in `f32`
+    /// from `e^(-x²)` in `f64`, rounded once (on its own `gauss(x)` is subnormal for
+    /// `|x| > 9.3`, and a factor `b` above 1 would magnify that rounding); in `f64` the
+    /// product of the rounded `gauss(self)`.
+    fn gauss_mul(self, b: Self) -> Self;
 }
 
 macro_rules! impl_real {
@@ -241,6 +246,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn mul_err(self, b: Self) -> Self {
                 crate::math::$t::mul_err(self, b)
+            }
+            #[inline(always)]
+            fn gauss_mul(self, b: Self) -> Self {
+                crate::math::$t::gauss_mul(self, b)
             }
         }
     };

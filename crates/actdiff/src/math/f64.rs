@@ -142,6 +142,13 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
     sel(big && !p.is_nan(), 0.0, e)
 }
 
+/// `gauss(u) · v`: the product of the rounded `gauss(u)`, as written (`f64` has no
+/// wider type to keep it in).
+#[inline(always)]
+pub fn gauss_mul(u: f64, v: f64) -> f64 {
+    gauss(u) * v
+}
+
 /// Polynomial evaluation by Estrin's scheme, coefficients from the constant term up (at
 /// most 32). Same operation count as Horner's rule but a dependency chain of about
 /// `2 log2(n)` operations instead of `2n`: slice loops are latency-bound otherwise.
