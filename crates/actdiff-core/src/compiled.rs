@@ -66,7 +66,7 @@ pub enum Op {
     Powi(Reg, i32),
     /// `mul_err(a, b)`: the rounding error of `a * b`.
     MulErr(Reg, Reg),
-    /// `gauss(a) * b` with `gauss(a)` unrounded (see [`Graph::gauss_product`]).
+    /// `gauss(a) * b` with `gauss(a)` unrounded (see [`crate::graph::Graph::gauss_product`]).
     GaussMul(Reg, Reg),
     /// `a < b` (and the other comparisons): 1 or 0.
     Cmp(CmpOp, Reg, Reg),
