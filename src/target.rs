@@ -88,7 +88,7 @@ impl Target {
         // The generated formula text compiles back to the same graph the macro
         // built, which is all the branch points need. It declares the defaults
         // (always finite numbers); the values in effect are passed at evaluation.
-        let definition = compile_str(&definition_text(double.info()))
+        let definition = compile_str(&double.info().definition())
             .map(|mut defs| defs.swap_remove(0))
             .unwrap_or_else(|e| {
                 panic!("the formula of built-in {double} does not compile back: {e}")
@@ -263,21 +263,6 @@ fn names_builtin(e: &ParseBuiltinError) -> bool {
         ParseBuiltinError::Syntax { .. } => false,
         _ => true,
     }
-}
-
-/// The definition of `info`'s formula with its declared defaults.
-fn definition_text(info: &ActivationInfo) -> String {
-    let params: Vec<String> = info
-        .params
-        .iter()
-        .map(|p| format!("{} = {:e}", p.name, p.default))
-        .collect();
-    let params = if params.is_empty() {
-        String::new()
-    } else {
-        format!("; {}", params.join(", "))
-    };
-    format!("{}({}{params}) = {};", info.name, info.input, info.formula)
 }
 
 /// A built-in's parameter values: the defaults, overridden by the arguments of its

@@ -17,7 +17,7 @@
 //! instruction never writes a register it reads, so an evaluator can borrow its
 //! destination and its operands at once.
 
-use crate::graph::{CmpOp, Func, Node, NodeId};
+use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
 pub use crate::refine::Precision;
 use crate::refine::RootWindow;
 use crate::Definition;
@@ -39,6 +39,32 @@ pub enum Math {
     /// `sech2(exp(u))` with `e^u` carried to more than the type's precision into the
     /// second exponential, which magnifies its rounding `2e^u` times.
     Sech2Exp,
+}
+
+impl Math {
+    /// The call `f(a)` as the runtime computes it, with the argument it takes:
+    /// `tanh(softplus(u))` and `sech2(softplus(u))` (mish and its derivatives) have
+    /// fused single-exponential forms, whose softplus is then often unused and
+    /// dropped; `sech2(exp(u))` (tanhexp's derivatives) takes `e^u` unrounded into
+    /// the second exponential. Any other call is the function itself.
+    pub fn of_call(g: &Graph, f: Func, a: NodeId) -> (Math, NodeId) {
+        match (f, g.node(a)) {
+            (Func::Tanh, Node::Call(Func::Softplus, u)) => (Math::TanhSoftplus, u),
+            (Func::Sech2, Node::Call(Func::Softplus, u)) => (Math::Sech2Softplus, u),
+            (Func::Sech2, Node::Call(Func::Exp, u)) => (Math::Sech2Exp, u),
+            _ => (Math::Func(f), a),
+        }
+    }
+
+    /// The `Real` method that computes it.
+    pub fn method(self) -> &'static str {
+        match self {
+            Math::Func(f) => f.name(),
+            Math::TanhSoftplus => "tanh_softplus",
+            Math::Sech2Softplus => "sech2_softplus",
+            Math::Sech2Exp => "sech2_exp",
+        }
+    }
 }
 
 /// What an instruction computes from its operand registers.
@@ -316,14 +342,7 @@ impl Builder {
                 },
                 Node::Div(a, b) => self.op(Op::Div(v(a), v(b))),
                 Node::Call(f, a) => {
-                    // The fused forms of the emitter; the softplus itself is then often
-                    // unused, and dropped with the other dead values.
-                    let (math, arg) = match (f, g.node(a)) {
-                        (Func::Tanh, Node::Call(Func::Softplus, u)) => (Math::TanhSoftplus, u),
-                        (Func::Sech2, Node::Call(Func::Softplus, u)) => (Math::Sech2Softplus, u),
-                        (Func::Sech2, Node::Call(Func::Exp, u)) => (Math::Sech2Exp, u),
-                        _ => (Math::Func(f), a),
-                    };
+                    let (math, arg) = Math::of_call(g, f, a);
                     self.op(Op::Call(math, v(arg)))
                 }
                 Node::Max(a, b) => self.op(Op::Max(v(a), v(b))),

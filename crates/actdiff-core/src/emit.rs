@@ -10,7 +10,8 @@
 //! and its only local names (`x`, `p0`, `t7`, `c8`) cannot meet the user's, since the
 //! user's formula was lowered to the DAG and carries no names of its own.
 
-use crate::graph::{Func, Graph, Node, NodeId};
+use crate::compiled::Math;
+use crate::graph::{Graph, Node, NodeId};
 use crate::nan::carries_nan;
 use crate::print::{format_number, to_dsl};
 use crate::refine::{Precision, RootWindow};
@@ -312,17 +313,8 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             quote!(#a / #b)
         }
         Node::Call(f, a) => {
-            // `tanh(softplus(u))` and `sech2(softplus(u))` have fused single-exp forms
-            // (mish and its derivatives); the softplus itself is then often unused
-            // and the compiler drops it. `sech2(exp(u))` (tanhexp's derivatives) takes
-            // `e^u` unrounded into the second exponential.
-            let fused = match (f, g.node(a)) {
-                (Func::Tanh, Node::Call(Func::Softplus, u)) => Some(("tanh_softplus", u)),
-                (Func::Sech2, Node::Call(Func::Softplus, u)) => Some(("sech2_softplus", u)),
-                (Func::Sech2, Node::Call(Func::Exp, u)) => Some(("sech2_exp", u)),
-                _ => None,
-            };
-            let (name, arg) = fused.unwrap_or((f.name(), a));
+            let (math, arg) = Math::of_call(g, f, a);
+            let name = math.method();
             let f = Ident::new(name, Span::call_site());
             let a = v(arg);
             quote!(<T as #p::Real>::#f(#a))

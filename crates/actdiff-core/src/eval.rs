@@ -4,6 +4,7 @@
 //! the differentiator, and the command-line tool all use it, so it favours stable
 //! formulas over speed.
 
+use crate::compiled::Math;
 use crate::graph::{Func, Graph, Node, NodeId};
 
 /// Evaluates a one-argument function of the language in `f64`.
@@ -114,10 +115,15 @@ pub fn eval_ordered(g: &Graph, order: &[NodeId], x: f64, params: &[f64]) -> Vec<
             Node::Sub(a, b) => at(a) - at(b),
             Node::Mul(a, b) => at(a) * at(b),
             Node::Div(a, b) => at(a) / at(b),
-            Node::Call(Func::Sech2, a) if matches!(g.node(a), Node::Call(Func::Exp, _)) => {
-                sech2_exp(g, a, &v)
-            }
-            Node::Call(f, a) => eval_func(f, at(a)),
+            Node::Call(f, a) => match Math::of_call(g, f, a) {
+                // `sech2(exp(u))` as the runtime's fused form computes it: above `u = 1`
+                // from `e^u` in double-double, since the rounded `e^u` would carry its
+                // error into the result magnified `2e^u` times; below, the composition.
+                (Math::Sech2Exp, u) if at(u) > 1.0 => {
+                    crate::dd::Dd::from_f64(at(u)).exp().sech2().to_f64()
+                }
+                _ => eval_func(f, at(a)),
+            },
             Node::Max(a, b) => max_nan(at(a), at(b)),
             Node::Min(a, b) => min_nan(at(a), at(b)),
             Node::Pow(a, b) => at(a).powf(at(b)),
@@ -138,21 +144,6 @@ pub fn eval_ordered(g: &Graph, order: &[NodeId], x: f64, params: &[f64]) -> Vec<
         v[id.0 as usize] = value;
     }
     v
-}
-
-/// `sech2(exp(u))` for the node `e = exp(u)`, as the runtime's fused form computes
-/// it: above `u = 1` from `e^u` in double-double, since the rounded `e^u` would carry
-/// its error into the result magnified `2e^u` times; below, the composition.
-fn sech2_exp(g: &Graph, e: NodeId, v: &[f64]) -> f64 {
-    let Node::Call(Func::Exp, u) = g.node(e) else {
-        return sech2(v[e.0 as usize]);
-    };
-    let u = v[u.0 as usize];
-    if u > 1.0 {
-        crate::dd::Dd::from_f64(u).exp().sech2().to_f64()
-    } else {
-        sech2(v[e.0 as usize])
-    }
 }
 
 /// Evaluates one node at input `x` with these parameter values.

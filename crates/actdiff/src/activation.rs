@@ -34,6 +34,26 @@ pub struct ActivationInfo {
     pub params: Cow<'static, [ParamInfo]>,
 }
 
+impl ActivationInfo {
+    /// A definition of the simplified formula with the declared defaults,
+    /// `Name(x; p = 2.5e-1) = formula;`, which [`crate::Dynamic::parse`] compiles to
+    /// the same code as the original (parameters without `learn`, so that one the
+    /// formula no longer reads is not an error).
+    pub fn definition(&self) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| format!("{} = {:e}", p.name, p.default))
+            .collect();
+        let params = if params.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", params.join(", "))
+        };
+        format!("{}({}{params}) = {};", self.name, self.input, self.formula)
+    }
+}
+
 /// An elementwise activation function with its derivatives and slice kernels.
 ///
 /// `activation!` implements the five `*_finite` methods (straight-line, branch-free

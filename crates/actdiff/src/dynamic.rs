@@ -955,17 +955,15 @@ mod tests {
         }
     }
 
-    /// The built-in Mish's definition (`builtins.rs`), tail shift included, so that
-    /// the run-time program and the generated code compute the same formula.
-    const MISH: &str = "Mish(x) = {
-        let shift = if x < -85 { 44 } else { 0 };
-        let scale = if x < -85 { 7.781132241133797e-20 } else { 1 };
-        x * tanh(softplus(x + shift)) * scale
-    }";
+    /// A built-in's definition as run-time text, so that the program and the
+    /// generated code compute the same formula.
+    fn program_of<A: Activation<f64>>(a: &A) -> Dynamic {
+        Dynamic::parse(&a.info().definition()).expect("parses")
+    }
 
     #[test]
     fn gives_the_generated_codes_bits() {
-        let mish = Dynamic::parse(MISH).expect("parses");
+        let mish = program_of(&Mish);
         matches::<f32, _>(&mish, &Mish);
         matches::<f64, _>(&mish, &Mish);
         let relu = Dynamic::parse("Relu(x) = max(0, x);").expect("parses");
@@ -985,28 +983,12 @@ mod tests {
         matches::<f64, _>(&prelu, &Prelu::new(0.1f64));
     }
 
-    /// The built-in Swish's definition (`builtins.rs`): its derivatives have root
-    /// windows fitted at beta = 1, in `u = beta·x`, which apply at every beta.
-    const SWISH: &str = "Swish(x; learn beta = 1) = {
-        let u = beta * x;
-        let e = mul_err(beta, x);
-        let v = if u < -85 { u + 44 } else if u > 85 { 44 - u } else { u };
-        let s = sigmoid(v);
-        if u > 85 {
-            let x_f = if x - x <= 0 { x } else { 0 };
-            x - x_f * s * (1 - e) * 7.781132241133797e-20
-        } else {
-            let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-            x * s * (1 + (e - e * s)) * scale
-        }
-    }";
-
     #[test]
     fn root_windows_apply_as_the_generated_code_applies_them() {
         // Swish's windows are in u = beta·x: the program must agree with the
         // generated code near the roots (u = -1.2785, f'; ±2.3994, f'') at the value
-        // they were fitted for and at another, where both scale them.
-        let mut swish = Dynamic::parse(SWISH).expect("parses");
+        // they were fitted for (1) and at another, where both scale them.
+        let mut swish = program_of(&crate::Swish::<f64>::default());
         matches::<f32, _>(&swish, &crate::Swish::<f32>::default());
         matches::<f64, _>(&swish, &crate::Swish::<f64>::default());
         swish.set_param("beta", 1.5).expect("beta");
@@ -1102,7 +1084,7 @@ mod tests {
         let g = vec![1.0f32; n];
         let mut y = vec![0.0f32; n];
         let mut gi = vec![0.0f32; n];
-        let dynamic = Dynamic::parse(MISH).expect("parses");
+        let dynamic = program_of(&Mish);
         let median = |f: &mut dyn FnMut()| {
             f();
             let mut t: Vec<f64> = (0..21)

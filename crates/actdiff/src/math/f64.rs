@@ -236,12 +236,19 @@ fn exp_reduce_precise(x: f64) -> (f64, f64, f64) {
     (k, qh, ql)
 }
 
+/// `1 + qh + ql` as an unevaluated `hi + lo`: `1 + qh` rounded, and its rounding
+/// error (exact for `|qh| <= 1`, as the reductions return it) plus `ql`.
+#[inline(always)]
+fn one_plus(qh: f64, ql: f64) -> (f64, f64) {
+    let ph = 1.0 + qh;
+    (ph, ((1.0 - ph) + qh) + ql)
+}
+
 /// `2^k (1 + qh + ql)` with one final rounding, including overflow to inf and gradual
 /// underflow; `k` in `[-1076, 1024]`.
 #[inline(always)]
 fn exp_finish(k: f64, qh: f64, ql: f64) -> f64 {
-    let ph = 1.0 + qh;
-    let pl = ((1.0 - ph) + qh) + ql;
+    let (ph, pl) = one_plus(qh, ql);
     // Two exact scalings keep every factor a normal number; the last one rounds once.
     let j = sel(k < 0.0, -600.0, 2.0);
     ((ph + pl) * pow2i(k - j)) * pow2i(j)
@@ -253,8 +260,7 @@ fn exp_finish(k: f64, qh: f64, ql: f64) -> f64 {
 #[inline(always)]
 pub(crate) fn exp_split(x: f64) -> (f64, f64) {
     let (k, qh, ql) = exp_reduce(clamp(x, -746.0, 710.0), 0.0);
-    let ph = 1.0 + qh;
-    let pl = ((1.0 - ph) + qh) + ql;
+    let (ph, pl) = one_plus(qh, ql);
     let j = sel(k < 0.0, -600.0, 2.0);
     let (s1, s2) = (pow2i(k - j), pow2i(j));
     ((ph * s1) * s2, (pl * s1) * s2)
@@ -266,8 +272,7 @@ pub(crate) fn exp_split(x: f64) -> (f64, f64) {
 #[inline(always)]
 pub(crate) fn sech2_of_exp_large(x: f64) -> f64 {
     let (k, qh, ql) = exp_reduce_precise(x);
-    let ph = 1.0 + qh;
-    let pl = ((1.0 - ph) + qh) + ql;
+    let (ph, pl) = one_plus(qh, ql);
     let s = pow2i(k);
     let (eh, el) = (ph * s, pl * s);
     // e^(-2e^x) underflows to 0 below -746 (exp_reduce's domain ends there).
@@ -283,8 +288,7 @@ pub(crate) fn sech2_of_exp_large(x: f64) -> f64 {
 #[inline(always)]
 fn exp_neg_dd(a: f64) -> (f64, f64) {
     let (k, qh, ql) = exp_reduce(-sel(a > 746.0, 746.0, a), 0.0);
-    let ph = 1.0 + qh;
-    let pl = ((1.0 - ph) + qh) + ql;
+    let (ph, pl) = one_plus(qh, ql);
     let j = sel(k < -1000.0, -600.0, 0.0);
     let s1 = pow2i(k - j);
     let s2 = pow2i(j);
@@ -578,8 +582,8 @@ fn erfc_tail(z: f64) -> f64 {
     let (h2, e2) = two_sum(-z2h, h1);
     let (ah, al) = fast_two_sum(h2, (e1 + e2) + ((ll + rest) - z2l));
     let (k, qh, ql) = exp_reduce(ah, al);
-    let ph = 1.0 + qh;
-    let pm = ph + (((1.0 - ph) + qh) + ql);
+    let (ph, pl) = one_plus(qh, ql);
+    let pm = ph + pl;
     let j = sel(k < 0.0, -600.0, 2.0);
     (fma(pm, t0, pm * tl) * pow2i(k - j)) * pow2i(j)
 }
