@@ -386,9 +386,7 @@ builtins! {
     quick_gelu: "quick_gelu";
     squareplus: "squareplus";
     squared_relu: "squared_relu";
-    snake: "snake",
-        f32 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: f' = 1 + sin(2αx) cancels near its double roots: 783.1 (alpha=1) / 1351.6 ULP (alpha=0.5); f'' 34.0 / 51.4, d_alpha 15.4 / 48.1 ULP",
-        f64 misses ["derivative", "second_derivative", "d_alpha"] = "issue 3: f' cancels near its double roots: 3947.2 / 2547.0 ULP; f'' 31.5 / 28.4, d_alpha 10.1 / 78.2 ULP";
+    snake: "snake";
     tanhexp: "tanhexp",
         f32 misses ["second_derivative"] = "issue 3: f'' 13.5 ULP at x = 3.84, a normal result (-2.6e-36) from a subnormal sech²(e^x) (1.4e-40) times e^2x (55.0 at x = 3.64 before the fused sech2_exp)";
 }

@@ -320,11 +320,17 @@ pub fn ulp_error_f64(got: f64, case: &Case, roots: &[f64]) -> f64 {
         return 0.0;
     }
     let diff = abs_diff(got, case);
+    // `hi` is the correctly rounded f64 by construction.
+    let ulps = diff / ulp_f64(case.hi);
     if near_root(case.x, roots) {
-        diff / f64::EPSILON
+        // The absolute error counts where the relative one would blow up; it does not
+        // replace a result that is within the target in ULPs. The zone is 1e-3·|x0|
+        // wide, so a steep function reaches large values in it (snake's gradient is 17
+        // at 0.09 from its root at 95.8), where 8 EPSILON is half an ULP or less and
+        // even the correctly rounded value could fail.
+        ulps.min(diff / f64::EPSILON)
     } else {
-        // `hi` is the correctly rounded f64 by construction.
-        diff / ulp_f64(case.hi)
+        ulps
     }
 }
 
@@ -340,11 +346,13 @@ pub fn ulp_error_f32(got: f32, case: &Case, roots: &[f64]) -> f64 {
         return 0.0;
     }
     let diff = abs_diff(got, case);
+    // An overflowing reference is measured against the largest finite spacing.
+    let ulps = diff / ulp_f32(if want.is_finite() { want } else { f32::MAX });
     if near_root(case.x, roots) {
-        diff / f32::EPSILON as f64
+        // The smaller of the two, as in `ulp_error_f64`.
+        ulps.min(diff / f32::EPSILON as f64)
     } else {
-        // An overflowing reference is measured against the largest finite spacing.
-        diff / ulp_f32(if want.is_finite() { want } else { f32::MAX })
+        ulps
     }
 }
 
@@ -382,6 +390,22 @@ mod metric_tests {
         let v32 = 3.0f32;
         let up = f32::from_bits(v32.to_bits() + 1);
         assert_eq!(ulp_error_f32(up, &exact(0.0, 3.0), &[]), 1.0);
+    }
+
+    #[test]
+    fn near_a_root_the_smaller_of_absolute_and_relative_error_counts() {
+        let roots = [95.8];
+        // A zero near the root: absolute error in EPSILON, not 2^52 ULPs.
+        let small = exact(95.8, 0.0);
+        assert_eq!(ulp_error_f64(f64::EPSILON, &small, &roots), 1.0);
+        // A large value in the zone: one ULP of 17 (16 EPSILON) is one ULP.
+        let large = exact(95.75, 17.0);
+        assert_eq!(ulp_error_f64(next_up(17.0), &large, &roots), 1.0);
+        assert_eq!(ulp_error_f64(next_up(17.0), &large, &[]), 1.0);
+        // Far from every root the relative error alone counts.
+        assert!(ulp_error_f64(f64::EPSILON, &exact(0.0, 0.0), &roots) > 1e3);
+        let up32 = f32::from_bits(17f32.to_bits() + 1);
+        assert_eq!(ulp_error_f32(up32, &large, &roots), 1.0);
     }
 
     #[test]

@@ -112,6 +112,28 @@ impl Resolved {
     }
 }
 
+/// For each parameter, whether a constraint keeps it away from zero: `p != 0`,
+/// `p > c` with `c >= 0`, `p >= c` with `c > 0`, and the mirrored `<` and `<=`. The
+/// generated `try_new` rejects such a parameter at 0 (and NaN), so the simplifier may
+/// cancel it from a quotient: `(a * alpha) / alpha` is `a` for every value it can
+/// have.
+pub fn nonzero_params(header: &Header) -> Vec<bool> {
+    let mut nonzero = vec![false; header.params.len()];
+    for r in resolve(header) {
+        if let Side::Number(c) = r.other {
+            let excludes_zero = match r.op {
+                ConstraintOp::Ne => c == 0.0,
+                ConstraintOp::Gt => c >= 0.0,
+                ConstraintOp::Ge => c > 0.0,
+                ConstraintOp::Lt => c <= 0.0,
+                ConstraintOp::Le => c < 0.0,
+            };
+            nonzero[r.subject] |= excludes_zero;
+        }
+    }
+    nonzero
+}
+
 /// Resolves a name of a constraint to a parameter index.
 fn param_index(header: &Header, name: &str) -> Option<usize> {
     header.params.iter().position(|p| p.name == name)

@@ -219,6 +219,21 @@ fn call_derivative(g: &mut Graph, id: NodeId, f: Func, u: NodeId, du: NodeId) ->
             let sin = g.call(Func::Sin, u, s);
             g.neg(sin, s)
         }
+        // cos2x' = -2 sin(2u) = -4 sin(u) cos(u): a product, which neither cancels
+        // nor overflows.
+        Func::Cos2x => {
+            let sin = g.call(Func::Sin, u, s);
+            let cos = g.call(Func::Cos, u, s);
+            let m4 = g.constant(-4.0, s);
+            let m4s = g.mul(m4, sin, s);
+            g.mul(m4s, cos, s)
+        }
+        // sin2x1p' = 2 cos(2u)
+        Func::Sin2x1p => {
+            let two = g.constant(2.0, s);
+            let c = g.call(Func::Cos2x, u, s);
+            g.mul(two, c, s)
+        }
         Func::Abs => {
             // sign(u) · du with sign(0) = 0, written as selects.
             let zero = g.constant(0.0, s);

@@ -24,7 +24,48 @@ pub fn eval_func(f: Func, x: f64) -> f64 {
         Func::Gauss => gauss(x),
         Func::Sin => x.sin(),
         Func::Cos => x.cos(),
+        Func::Cos2x => cos2x(x),
+        Func::Sin2x1p => sin2x1p(x),
         Func::Abs => x.abs(),
+    }
+}
+
+/// Beyond this `|u|` the phase of `2u` is lost anyway; clamping keeps `2u` finite, so
+/// `cos2x` and `sin2x1p` stay in range where `sin(u)` and `cos(u)` are, instead of
+/// becoming NaN at `u = MAX`.
+pub const TRIG2X_CLAMP: f64 = 1.152921504606847e18; // 2^60
+
+/// `cos(2u)`, NaN for infinite `u`.
+pub fn cos2x(u: f64) -> f64 {
+    if u.is_infinite() {
+        return f64::NAN;
+    }
+    (2.0 * u.clamp(-TRIG2X_CLAMP, TRIG2X_CLAMP)).cos()
+}
+
+/// `1 + sin(2u)` from `2u = k·pi/2 + r` (`|r| <= pi/4`): by quadrant `1 + sin r`,
+/// `1 + cos r`, `1 - sin r` or `1 - cos r = 2 sin²(r/2)`. Only the last has roots,
+/// and there it is a product, so nothing cancels. NaN for infinite `u`.
+pub fn sin2x1p(u: f64) -> f64 {
+    if u.is_infinite() {
+        return f64::NAN;
+    }
+    let v = 2.0 * u.clamp(-TRIG2X_CLAMP, TRIG2X_CLAMP);
+    // fdlibm's three-part pi/2 (33 + 33 + 53 bits): k·P1 is exact for |k| < 2^20 and
+    // the remainder is good to about an ULP of itself; beyond, approximate.
+    const P1: f64 = 1.5707963267341256;
+    const P2: f64 = 6.077100506303966e-11;
+    const P3: f64 = 2.0222662487959506e-21;
+    let k = (v / core::f64::consts::FRAC_PI_2).round();
+    let r = ((v - k * P1) - k * P2) - k * P3;
+    match k.rem_euclid(4.0) as u8 {
+        0 => 1.0 + r.sin(),
+        1 => 1.0 + r.cos(),
+        2 => 1.0 - r.sin(),
+        _ => {
+            let h = (0.5 * r).sin();
+            2.0 * h * h
+        }
     }
 }
 

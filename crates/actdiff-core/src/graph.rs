@@ -46,13 +46,19 @@ pub enum Func {
     Sin,
     /// `cos(u)`
     Cos,
+    /// `cos2x(u)`: `cos(2u)`, from `u`'s own reduction, so that `2u` cannot overflow
+    /// (the double-angle form of `cos(u)² - sin(u)²`, which cancels near its roots).
+    Cos2x,
+    /// `sin2x1p(u)`: `1 + sin(2u)`, without cancelling near its double roots (where
+    /// `sin(2u) = -1`): `1 + 2·sin(u)·cos(u)` becomes it.
+    Sin2x1p,
     /// `abs(u)`
     Abs,
 }
 
 impl Func {
     /// Every one-argument function, for name lookup.
-    pub const ALL: [Func; 15] = [
+    pub const ALL: [Func; 17] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -67,6 +73,8 @@ impl Func {
         Func::Gauss,
         Func::Sin,
         Func::Cos,
+        Func::Cos2x,
+        Func::Sin2x1p,
         Func::Abs,
     ];
 
@@ -87,6 +95,8 @@ impl Func {
             Func::Gauss => "gauss",
             Func::Sin => "sin",
             Func::Cos => "cos",
+            Func::Cos2x => "cos2x",
+            Func::Sin2x1p => "sin2x1p",
             Func::Abs => "abs",
         }
     }
@@ -220,6 +230,9 @@ pub struct Graph {
     pub input_name: String,
     /// Parameter names, in declaration order; `Node::Param(i)` refers to `param_names[i]`.
     pub param_names: Vec<String>,
+    /// Which parameters the `where` clause keeps away from zero
+    /// ([`crate::constraints::nonzero_params`]); empty means none.
+    pub nonzero_params: Vec<bool>,
 }
 
 impl Graph {
@@ -231,6 +244,7 @@ impl Graph {
             index: HashMap::new(),
             input_name: input_name.into(),
             param_names,
+            nonzero_params: Vec::new(),
         }
     }
 

@@ -73,7 +73,7 @@ impl Definition {
         let x = graph.input(span);
         let derivative = diff::differentiate_node(&mut graph, forward, x);
         let second_derivative = diff::differentiate_node(&mut graph, derivative, x);
-        let param_derivatives = (0..header.params.len() as u16)
+        let param_derivatives: Vec<NodeId> = (0..header.params.len() as u16)
             .map(|i| {
                 let p = graph.param(i, span);
                 diff::differentiate_node(&mut graph, forward, p)
@@ -82,6 +82,7 @@ impl Definition {
         let defaults: Vec<f64> = header.params.iter().map(|p| p.default).collect();
         let windows = [forward, derivative, second_derivative]
             .into_iter()
+            .chain(param_derivatives.iter().copied())
             .map(|r| (r, refine::root_windows(&graph, r, &defaults)))
             .filter(|(_, w)| !w.is_empty())
             .collect();

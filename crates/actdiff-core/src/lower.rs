@@ -79,8 +79,10 @@ pub fn lower(
 ) -> Option<(Graph, NodeId)> {
     let before = errors.len();
     let params = header.params.iter().map(|p| p.name.to_string()).collect();
+    let mut g = Graph::new(header.input.to_string(), params);
+    g.nonzero_params = crate::constraints::nonzero_params(header);
     let mut l = Lower {
-        g: Graph::new(header.input.to_string(), params),
+        g,
         scopes: Vec::new(),
         errors,
     };

@@ -72,6 +72,9 @@ const SCAN: (f64, f64) = (-40.0, 40.0);
 const SCAN_STEP: f64 = 1.0 / 128.0;
 /// The widest a window may reach on either side, relative to `max(1, |x0|)`.
 const MAX_HALF_WIDTH: f64 = 3.0;
+/// At most this many windows per precision for a periodic function, whose roots never
+/// end: each window costs a polynomial per element.
+const MAX_PERIODIC_WINDOWS: usize = 8;
 
 /// Evaluates `root` as f32 code would: every operation rounded to f32, the
 /// functions from std's f32 math (within an ULP, like the runtime's). The difference
@@ -118,6 +121,9 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32, params: &[f64]) -
                     Func::Gauss => gauss(f64::from(u)) as f32,
                     Func::Sin => u.sin(),
                     Func::Cos => u.cos(),
+                    // Computed in f64 and rounded once, as the runtime does.
+                    Func::Cos2x => crate::eval::cos2x(f64::from(u)) as f32,
+                    Func::Sin2x1p => crate::eval::sin2x1p(f64::from(u)) as f32,
                     Func::Abs => u.abs(),
                 }
             }
@@ -170,6 +176,12 @@ struct Subject<'g> {
     precision: Precision,
     /// The parameter values, as the precision holds them.
     params: Vec<f64>,
+    /// Whether the function has `sin` or `cos` in it: the error of its formula near a
+    /// root then depends on how each of them rounds at each point more than on the
+    /// distance to the root (snake's gradient in f32 is 15 ULP off 0.014 from its root
+    /// at 4.6 and within 6 at the points a sparse scan hits), so [`extent`] samples
+    /// eight times as densely.
+    periodic: bool,
 }
 
 impl Subject<'_> {
@@ -431,7 +443,7 @@ const ACCEPTED_ULPS: f64 = 6.0;
 /// How far from `x0`, on the side `sign`, the formula stays worse than accepted:
 /// the last bad point before a stretch of a quarter of `scale` with none.
 fn extent(s: &Subject, x0: f64, sign: f64, scale: f64) -> f64 {
-    let step = 0.002 * scale;
+    let step = if s.periodic { 0.000_25 } else { 0.002 } * scale;
     let mut last_bad = 0.0;
     let mut d = 1e-3 * scale;
     while d <= MAX_HALF_WIDTH * scale && d - last_bad < 0.25 * scale {
@@ -555,7 +567,7 @@ fn scaling(s: &Subject) -> Option<(u16, i32)> {
                 params[usize::from(i)] = Dd::from_f64(p);
                 eval_dd(s.g, &s.order, Dd::from_f64(x), &params)[s.root.0 as usize].to_f64()
             };
-            (-1..=3)
+            (-2..=3)
                 .find(|&k| {
                     [0.625, 1.5, 2.75].iter().all(|&p: &f64| {
                         xs.iter().all(|&x| {
@@ -579,13 +591,16 @@ fn read_params(s: &Subject) -> Vec<(u16, f64)> {
 /// The windows for one generated function, for both precisions, with the
 /// parameters at `params` (the declared defaults; empty without parameters).
 pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> {
-    if g.reachable(&[root])
-        .iter()
-        .any(|&id| matches!(g.node(id), Node::Call(Func::Sin | Func::Cos, _)))
-    {
-        // Periodic functions have roots everywhere.
-        return Vec::new();
-    }
+    // A periodic function has roots everywhere; most need no window (snake's
+    // parameter gradient, `[2u·sin(u)·cos(u) - sin(u)²] / alpha²`, cancels only near
+    // its first few roots, where its terms are of the size of the result), and those
+    // nearest 0 come first, up to MAX_PERIODIC_WINDOWS.
+    let periodic = g.reachable(&[root]).iter().any(|&id| {
+        matches!(
+            g.node(id),
+            Node::Call(Func::Sin | Func::Cos | Func::Cos2x | Func::Sin2x1p, _)
+        )
+    });
     let mut windows: Vec<RootWindow> = Vec::new();
     for precision in [Precision::Single, Precision::Double] {
         // f32 code holds the parameters rounded to f32: its roots are those of the
@@ -603,9 +618,18 @@ pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> 
             root,
             precision,
             params,
+            periodic,
         };
         let scale = scaling(&s);
-        for x0 in roots(&s) {
+        let mut found = roots(&s);
+        if periodic {
+            found.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        }
+        for x0 in found {
+            let count = windows.iter().filter(|w| w.precision == precision).count();
+            if periodic && count >= MAX_PERIODIC_WINDOWS {
+                break;
+            }
             if let Some(w) = window(&s, x0, scale) {
                 // Overlapping windows would make the select ambiguous; keep the first.
                 let (lo, hi) = (w.center_hi + w.low, w.center_hi + w.high);
@@ -729,6 +753,7 @@ mod tests {
             root: d.derivative,
             precision: Precision::Double,
             params: Vec::new(),
+            periodic: false,
         };
         let x0 = w.center_hi + w.center_lo;
         let mut checked = 0;

@@ -15,7 +15,13 @@
 //!   `ln(1 + exp(u))` → `softplus(u)`, `ln(1 + u)` → `log1p(u)`,
 //!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
 //!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`,
-//!   `exp(-(u * u))` and `exp(-powi(u, 2))` → `gauss(u)`.
+//!   `exp(-(u * u))` and `exp(-powi(u, 2))` → `gauss(u)`, `1 + 2·sin(u)·cos(u)` →
+//!   `sin2x1p(u)`, `cos(u)² - sin(u)²` → `cos2x(u)`;
+//! - a constant added to a select with a literal 0 branch moves into it
+//!   (`1 + if c { b } else { 0 }` → `if c { 1 + b } else { 1 }`), so that the rules
+//!   above see the sum;
+//! - a parameter that the `where` clause keeps from zero cancels from a quotient whose
+//!   numerator has it as a factor: `(a * alpha) / alpha` → `a`.
 
 use crate::eval::eval_func;
 use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
@@ -91,7 +97,101 @@ impl Graph {
         if let Node::Neg(na) = self.node(a) {
             return self.sub(b, na, span);
         }
+        for (c, other) in [(a, b), (b, a)] {
+            if self.as_const(c).is_none() {
+                continue;
+            }
+            // 1 + 2·sin(t)·cos(t) = 1 + sin(2t), which cancels near its double roots.
+            if self.is_const(c, 1.0) {
+                if let Some(t) = self.two_sin_cos(other) {
+                    return self.call(Func::Sin2x1p, t, span);
+                }
+            }
+            // A constant moves into a select with a literal 0 branch, where the rules
+            // above can see the sum (c + 0 is exactly c for the nonzero c left here).
+            if let Node::Select(cond, t, e) = self.node(other) {
+                if self.is_const(t, 0.0) || self.is_const(e, 0.0) {
+                    let t = self.add(c, t, span);
+                    let e = self.add(c, e, span);
+                    return self.select(cond, t, e, span);
+                }
+            }
+        }
         self.commutative(Node::Add(a, b), span)
+    }
+
+    /// `t` when `id` is a product of exactly the factors `2`, `sin(t)` and `cos(t)`,
+    /// in any order and grouping.
+    fn two_sin_cos(&self, id: NodeId) -> Option<NodeId> {
+        let mut factors = Vec::new();
+        self.factors(id, &mut factors, 3)?;
+        if factors.len() != 3 {
+            return None;
+        }
+        let two = factors.iter().position(|&f| self.is_const(f, 2.0))?;
+        factors.remove(two);
+        match (self.node(factors[0]), self.node(factors[1])) {
+            (Node::Call(Func::Sin, t), Node::Call(Func::Cos, u))
+            | (Node::Call(Func::Cos, u), Node::Call(Func::Sin, t))
+                if t == u =>
+            {
+                Some(t)
+            }
+            _ => None,
+        }
+    }
+
+    /// Collects the factors of a tree of products into `out`; `None` when there are
+    /// more than `limit`.
+    fn factors(&self, id: NodeId, out: &mut Vec<NodeId>, limit: usize) -> Option<()> {
+        match self.node(id) {
+            Node::Mul(a, b) => {
+                self.factors(a, out, limit)?;
+                self.factors(b, out, limit)
+            }
+            _ if out.len() < limit => {
+                out.push(id);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// `a` with one factor `b` removed, when `a` is a tree of products (and negations)
+    /// with `b` among its factors.
+    fn without_factor(&mut self, a: NodeId, b: NodeId, span: Span) -> Option<NodeId> {
+        match self.node(a) {
+            Node::Mul(p, q) => {
+                if q == b {
+                    return Some(p);
+                }
+                if p == b {
+                    return Some(q);
+                }
+                if let Some(p) = self.without_factor(p, b, span) {
+                    return Some(self.mul(p, q, span));
+                }
+                let q = self.without_factor(q, b, span)?;
+                Some(self.mul(p, q, span))
+            }
+            Node::Neg(n) => {
+                let n = self.without_factor(n, b, span)?;
+                Some(self.neg(n, span))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `id` is a parameter that the `where` clause keeps away from zero.
+    fn nonzero_param(&self, id: NodeId) -> bool {
+        match self.node(id) {
+            Node::Param(i) => self
+                .nonzero_params
+                .get(usize::from(i))
+                .copied()
+                .unwrap_or(false),
+            _ => false,
+        }
     }
 
     /// `a - b`
@@ -132,6 +232,14 @@ impl Graph {
                     }
                 }
                 _ => {}
+            }
+        }
+        // cos(t)² - sin(t)² = cos(2t), which does not cancel near its roots.
+        if let (Some(c), Some(s)) = (self.square_of(a), self.square_of(b)) {
+            if let (Node::Call(Func::Cos, t), Node::Call(Func::Sin, u)) = (self.node(c), self.node(s)) {
+                if t == u {
+                    return self.call(Func::Cos2x, t, span);
+                }
             }
         }
         self.intern(Node::Sub(a, b), span)
@@ -196,6 +304,15 @@ impl Graph {
         }
     }
 
+    /// `u` when `id` is `u * u` or `powi(u, 2)`.
+    fn square_of(&self, id: NodeId) -> Option<NodeId> {
+        match self.node(id) {
+            Node::Mul(a, b) if a == b => Some(a),
+            Node::Powi(a, 2) => Some(a),
+            _ => None,
+        }
+    }
+
     /// `u` when `id` is `-(u * u)`, `-u * u` or `-powi(u, 2)`: the exponent of a
     /// Gaussian, whose square `exp` would magnify the rounding of.
     fn neg_square(&self, id: NodeId) -> Option<NodeId> {
@@ -219,6 +336,14 @@ impl Graph {
         }
         if self.is_const(b, 1.0) {
             return a;
+        }
+        // (c · alpha) / alpha = c for a parameter the constraints keep from 0 (the
+        // chain rule builds such quotients for `g(alpha·x) / alpha`): exact where the
+        // quotient was rounded twice, and `snake'`'s `1 + 2·sin·cos` becomes visible.
+        if self.nonzero_param(b) {
+            if let Some(rest) = self.without_factor(a, b, span) {
+                return rest;
+            }
         }
         // a / (1 + exp(v)) = a * sigmoid(-v), and 1 / (1 + exp(-u)) = sigmoid(u).
         if let Some(e) = self.one_plus(b) {

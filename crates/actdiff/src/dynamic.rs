@@ -573,6 +573,8 @@ fn call<T: Real>(out: &mut [T], a: &[T], f: Math) {
             Func::Gauss => map1(out, a, T::gauss),
             Func::Sin => map1(out, a, T::sin),
             Func::Cos => map1(out, a, T::cos),
+            Func::Cos2x => map1(out, a, T::cos2x),
+            Func::Sin2x1p => map1(out, a, T::sin2x1p),
             Func::Abs => map1(out, a, T::abs),
         },
     }

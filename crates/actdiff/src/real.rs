@@ -117,6 +117,10 @@ pub trait Real:
     fn sin(self) -> Self;
     /// Cosine.
     fn cos(self) -> Self;
+    /// `cos(2x)`, with `2x` taken exactly and never overflowing.
+    fn cos2x(self) -> Self;
+    /// `1 + sin(2x)`, without cancelling near its double roots.
+    fn sin2x1p(self) -> Self;
     /// `x^y`
     fn pow(self, y: Self) -> Self;
     /// `x^n` for an integer `n`.
@@ -234,6 +238,14 @@ macro_rules! impl_real {
             #[inline(always)]
             fn cos(self) -> Self {
                 crate::math::$t::cos(self)
+            }
+            #[inline(always)]
+            fn cos2x(self) -> Self {
+                crate::math::$t::cos2x(self)
+            }
+            #[inline(always)]
+            fn sin2x1p(self) -> Self {
+                crate::math::$t::sin2x1p(self)
             }
             #[inline(always)]
             fn pow(self, y: Self) -> Self {

@@ -724,6 +724,46 @@ pub fn cos(x: f64) -> f64 {
     sel(x.abs() == f64::INFINITY, f64::NAN, r)
 }
 
+/// Beyond this `|x|` the phase of `2x` is lost anyway; clamping keeps `2x` finite, so
+/// that [`cos2x`] and [`sin2x1p`] stay in `[-1, 1]` and `[0, 2]` wherever `sin` and
+/// `cos` are finite, instead of becoming NaN at `x = MAX`.
+const TRIG2X_CLAMP: f64 = 1.152921504606847e18; // 2^60
+
+/// `cos(2x)`: the cosine of the exact double, with `2x` kept finite.
+///
+/// Maximum error that of [`cos`] for `|x| <= 2^19`; beyond, finite, in `[-1, 1]`,
+/// approximate. NaN for infinite or NaN `x`.
+#[inline(always)]
+pub fn cos2x(x: f64) -> f64 {
+    let r = cos(2.0 * clamp(x, -TRIG2X_CLAMP, TRIG2X_CLAMP));
+    sel(x.abs() == f64::INFINITY, f64::NAN, r)
+}
+
+/// `1 + sin(2x)`, accurate near its double roots (`sin(2x) = -1`), where the sum
+/// would cancel: with `2x = k pi/2 + r`, it is `1 + sin r`, `1 + cos r`, `1 - sin r`
+/// or `1 - cos r` by quadrant. Only the last has roots (at `r = 0`), and it is taken
+/// from the cosine kernel's own terms, `r²/2 - (r⁴/24 - ...)`, which do not cancel.
+///
+/// Maximum error 1.0 ULP for `|x| <= 2^19` (measured against the double-double
+/// reference on 10^6 points, `sin2x1p_is_accurate`); beyond, finite, in `[0, 2]`,
+/// approximate. NaN for infinite or NaN `x`.
+#[inline(always)]
+pub fn sin2x1p(x: f64) -> f64 {
+    let (rh, rl, q) = trig_reduce(2.0 * clamp(x, -TRIG2X_CLAMP, TRIG2X_CLAMP));
+    let s = sin_kernel(rh, rl);
+    let c = cos_kernel(rh, rl);
+    // 1 - cos(rh + rl) = rh²/2 - (z·R(z) - rh·rl), the terms cos_kernel adds to 1.
+    let z = rh * rh;
+    let versine = 0.5 * z - (z * (z * poly(z, &COS_C)) - rh * rl);
+    let q = q & 3;
+    let r = sel(
+        q == 0,
+        1.0 + s,
+        sel(q == 1, 1.0 + c, sel(q == 2, 1.0 - s, versine)),
+    );
+    sel(x.abs() == f64::INFINITY, f64::NAN, r)
+}
+
 // ---------------------------------------------------------------------------------------
 // Powers
 
