@@ -164,6 +164,8 @@ mod math_f32 {
         erfc: f32, "erfc", "erfc", MATH_LOOSE, m::erfc;
         sin: f32, "sin", "sin", MATH_LOOSE, m::sin;
         cos: f32, "cos", "cos", MATH_LOOSE, m::cos;
+        cos2x: f32, "cos2x", "cos2x", MATH_LOOSE, m::cos2x;
+        sin2x1p: f32, "sin2x1p", "sin2x1p", MATH_LOOSE, m::sin2x1p;
     }
 }
 
@@ -184,6 +186,8 @@ mod math_f64 {
         erfc: f64, "erfc", "erfc", MATH_LOOSE, m::erfc;
         sin: f64, "sin", "sin", MATH_LOOSE, m::sin;
         cos: f64, "cos", "cos", MATH_LOOSE, m::cos;
+        cos2x: f64, "cos2x", "cos2x", MATH_LOOSE, m::cos2x;
+        sin2x1p: f64, "sin2x1p", "sin2x1p", MATH_LOOSE, m::sin2x1p;
     }
 }
 

@@ -47,6 +47,7 @@ subnormals).
 import math
 import os
 import random
+import sys
 import struct
 import zlib
 
@@ -343,7 +344,29 @@ def main():
                     ranges=[(-1e4, 1e4, 600), (-10, 10, 200)], log_max=1e4)
         math_fns.append((name, what, f, spec, roots))
 
+    # The double-angle forms behind snake's derivatives. cos2x has simple roots at
+    # (k + 1/2) pi/2. sin2x1p = 1 + sin(2x) has double roots at -pi/4 + k pi, which are
+    # not listed: it is to keep its relative accuracy there (extra points within 2e-3
+    # relative of a few of them test that), where 1 + sin(2x) as written cancels.
+    half = lambda roots: [r / 2 for r in roots]
+    math_fns.append(("cos2x", "cos(2x), |x| <= 5e3", lambda x: mp.cos(2 * x),
+                     Spec("cos2x", domain=lambda x: abs(x) <= 5e3,
+                          roots=half(trig_roots(0.5, 1e4)), root_points=600,
+                          ranges=[(-5e3, 5e3, 600), (-10, 10, 200)], log_max=5e3),
+                     half(trig_roots(0.5, 1e4))))
+    double_roots = [float(-mp.pi / 4 + k * mp.pi) for k in (-1000, -10, -1, 0, 1, 2, 10, 100, 1000)]
+    math_fns.append(("sin2x1p", "1 + sin(2x), |x| <= 5e3", lambda x: 1 + mp.sin(2 * x),
+                     Spec("sin2x1p", domain=lambda x: abs(x) <= 5e3,
+                          ranges=[(-5e3, 5e3, 600), (-10, 10, 200)]
+                          + [(r - 2e-3 * max(1, abs(r)), r + 2e-3 * max(1, abs(r)), 150)
+                             for r in double_roots], log_max=5e3),
+                     ()))
+
+    # `gen_oracle.py name...` writes only those tables.
+    only = set(sys.argv[1:])
     for name, what, f, spec, roots in math_fns:
+        if only and name not in only:
+            continue
         write_table(name, what, f, draw_points(spec, finite_ref(f)), roots)
 
 

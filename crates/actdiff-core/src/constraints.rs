@@ -307,6 +307,19 @@ mod tests {
     }
 
     #[test]
+    fn nonzero_parameters() {
+        let (h, errors) = header(
+            "C(x; a = 1, b = 2, c = -1, d = 1, e = 1, f = 2) where a != 0, 0 < b, c <= -0.5, d >= 0, e != 2, f > d = x",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        // d >= 0 allows 0, e != 2 says nothing of 0, f > d compares two parameters.
+        assert_eq!(
+            nonzero_params(&h),
+            vec![true, true, true, false, false, false]
+        );
+    }
+
+    #[test]
     fn nan_violates_every_constraint() {
         for op in [
             ConstraintOp::Lt,

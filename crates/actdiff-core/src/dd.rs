@@ -737,6 +737,18 @@ fn cos_series(r: Dd) -> Dd {
 }
 
 /// Evaluates a one-argument function of the language in double-double, like
+/// `2x`, with `x` clamped as [`crate::eval::cos2x`] clamps it (so `2x` stays finite);
+/// infinite `x` stays infinite (and its sine NaN).
+fn double_angle(x: Dd) -> Dd {
+    let limit = crate::eval::TRIG2X_CLAMP;
+    let x = if x.hi.is_finite() && x.hi.abs() > limit {
+        Dd::from_f64(limit.copysign(x.hi))
+    } else {
+        x
+    };
+    x + x
+}
+
 /// [`crate::eval::eval_func`] in f64.
 pub fn eval_func(f: Func, x: Dd) -> Dd {
     match f {
@@ -754,10 +766,10 @@ pub fn eval_func(f: Func, x: Dd) -> Dd {
         Func::Gauss => x.gauss(),
         Func::Sin => x.sin(),
         Func::Cos => x.cos(),
-        Func::Cos2x => (x + x).cos(),
+        Func::Cos2x => double_angle(x).cos(),
         // 1 + sin(2x): the double-double sum keeps 2^-106 of 1, far below the f64
         // results' precision even at the edge of a root's absolute-error zone.
-        Func::Sin2x1p => Dd::ONE + (x + x).sin(),
+        Func::Sin2x1p => Dd::ONE + double_angle(x).sin(),
         Func::Abs => x.abs(),
     }
 }

@@ -52,11 +52,16 @@ pub fn sin2x1p(u: f64) -> f64 {
     }
     let v = 2.0 * u.clamp(-TRIG2X_CLAMP, TRIG2X_CLAMP);
     // fdlibm's three-part pi/2 (33 + 33 + 53 bits): k·P1 is exact for |k| < 2^20 and
-    // the remainder is good to about an ULP of itself; beyond, approximate.
+    // the remainder is good to about an ULP of itself.
     const P1: f64 = 1.5707963267341256;
     const P2: f64 = 6.077100506303966e-11;
     const P3: f64 = 2.0222662487959506e-21;
     let k = (v / core::f64::consts::FRAC_PI_2).round();
+    if k.abs() >= 1048576.0 {
+        // Past the reduction's range std's sine reduces exactly; roots this far out
+        // are met only by chance.
+        return 1.0 + v.sin();
+    }
     let r = ((v - k * P1) - k * P2) - k * P3;
     match k.rem_euclid(4.0) as u8 {
         0 => 1.0 + r.sin(),

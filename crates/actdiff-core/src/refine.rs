@@ -18,7 +18,14 @@
 //! a function of the form `p^k · g(p·x)` with `p` a parameter whose default is 1
 //! (swish's derivatives, `β^k · silu^(k+1)(β·x)`): its windows, fitted at `p = 1`,
 //! are windows in `u = p·x`, taken at every value of `p` with `u`'s rounding error
-//! added back (`mul_err(p, x)`) and the polynomial multiplied by `p^k`.
+//! added back (`mul_err(p, x)`) and the polynomial multiplied by `p^k` (snake's
+//! parameter gradient is such a function with `k = -2`).
+//!
+//! The derivative, the second derivative and every parameter gradient are refined.
+//! A periodic function (one with `sin`, `cos` or their double-angle forms in it) has
+//! roots without end: its roots nearest 0 are tried first, up to
+//! `MAX_PERIODIC_WINDOWS` (8) per precision, and its formula is scanned more densely,
+//! since there its error depends on how each trigonometric value rounds.
 
 use crate::dd::{eval_dd, Dd};
 use crate::eval::{branch_pattern, eval_ordered, gauss};

@@ -236,7 +236,9 @@ impl Graph {
         }
         // cos(t)² - sin(t)² = cos(2t), which does not cancel near its roots.
         if let (Some(c), Some(s)) = (self.square_of(a), self.square_of(b)) {
-            if let (Node::Call(Func::Cos, t), Node::Call(Func::Sin, u)) = (self.node(c), self.node(s)) {
+            if let (Node::Call(Func::Cos, t), Node::Call(Func::Sin, u)) =
+                (self.node(c), self.node(s))
+            {
                 if t == u {
                     return self.call(Func::Cos2x, t, span);
                 }
@@ -480,11 +482,88 @@ impl Graph {
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::{Func, Graph, Node};
+    use crate::graph::{CmpOp, Func, Graph, Node};
     use proc_macro2::Span;
 
     fn g() -> (Graph, Span) {
         (Graph::new("x", vec![]), Span::call_site())
+    }
+
+    #[test]
+    fn double_angle_rewrites() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let (one, two) = (g.constant(1.0, s), g.constant(2.0, s));
+        let (sin, cos) = (g.call(Func::Sin, x, s), g.call(Func::Cos, x, s));
+        // 1 + 2·sin·cos in either grouping and order.
+        let two_sin = g.mul(two, sin, s);
+        let p = g.mul(two_sin, cos, s);
+        let sum = g.add(one, p, s);
+        assert_eq!(g.node(sum), Node::Call(Func::Sin2x1p, x));
+        let sin_cos = g.mul(cos, sin, s);
+        let p = g.mul(sin_cos, two, s);
+        let sum = g.add(p, one, s);
+        assert_eq!(g.node(sum), Node::Call(Func::Sin2x1p, x));
+        // Not with another factor, nor with sin and cos of different arguments.
+        let three = g.constant(3.0, s);
+        let three_sin = g.mul(three, sin, s);
+        let p = g.mul(three_sin, cos, s);
+        let sum = g.add(one, p, s);
+        assert!(matches!(g.node(sum), Node::Add(..)));
+        let cos2 = g.call(Func::Cos, two_sin, s);
+        let p = g.mul(two_sin, cos2, s);
+        let sum = g.add(one, p, s);
+        assert!(matches!(g.node(sum), Node::Add(..)));
+
+        let c2 = g.powi(cos, 2, s);
+        let s2 = g.mul(sin, sin, s);
+        let d = g.sub(c2, s2, s);
+        assert_eq!(g.node(d), Node::Call(Func::Cos2x, x));
+        let d = g.sub(s2, c2, s);
+        assert!(
+            matches!(g.node(d), Node::Sub(..)),
+            "sin² - cos² is left alone"
+        );
+    }
+
+    #[test]
+    fn a_constant_moves_into_a_select_with_a_zero_branch() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let (zero, one) = (g.constant(0.0, s), g.constant(1.0, s));
+        let c = g.cmp(CmpOp::Gt, x, zero, s);
+        let sel = g.select(c, x, zero, s);
+        let sum = g.add(one, sel, s);
+        let one_plus_x = g.add(one, x, s);
+        assert_eq!(g.node(sum), Node::Select(c, one_plus_x, one));
+    }
+
+    #[test]
+    fn only_a_parameter_kept_from_zero_cancels() {
+        let s = Span::call_site();
+        let mut g = Graph::new("x", vec!["a".into(), "b".into()]);
+        g.nonzero_params = vec![true, false];
+        let x = g.input(s);
+        let (a, b) = (g.param(0, s), g.param(1, s));
+        let sin = g.call(Func::Sin, x, s);
+        let two = g.constant(2.0, s);
+        // (2·(sin·a))/a = 2·sin, the factor found inside the product tree.
+        let sa = g.mul(sin, a, s);
+        let n = g.mul(two, sa, s);
+        let q = g.div(n, a, s);
+        let two_sin = g.mul(two, sin, s);
+        assert_eq!(q, two_sin);
+        let na = g.neg(sa, s);
+        let q = g.div(na, a, s);
+        assert_eq!(g.node(q), Node::Neg(sin));
+        // b may be 0: (sin·b)/b is NaN there, and stays a quotient.
+        let sb = g.mul(sin, b, s);
+        let q = g.div(sb, b, s);
+        assert_eq!(g.node(q), Node::Div(sb, b));
+        // a is not a factor of sin + a.
+        let plus = g.add(sin, a, s);
+        let q = g.div(plus, a, s);
+        assert_eq!(g.node(q), Node::Div(plus, a));
     }
 
     #[test]
