@@ -23,8 +23,8 @@
 //!
 //! The derivative, the second derivative and every parameter gradient are refined.
 //! A periodic function (one with `sin`, `cos` or their double-angle forms in it) has
-//! roots without end: its roots nearest 0 are tried first, up to
-//! `MAX_PERIODIC_WINDOWS` (8) per precision, and its formula is scanned more densely,
+//! roots without end: only its `MAX_PERIODIC_WINDOWS` (8) roots nearest 0 are tried
+//! per precision, and its formula is scanned more densely,
 //! since there its error depends on how each trigonometric value rounds.
 
 use crate::dd::{eval_dd, Dd};
@@ -79,8 +79,9 @@ const SCAN: (f64, f64) = (-40.0, 40.0);
 const SCAN_STEP: f64 = 1.0 / 128.0;
 /// The widest a window may reach on either side, relative to `max(1, |x0|)`.
 const MAX_HALF_WIDTH: f64 = 3.0;
-/// At most this many windows per precision for a periodic function, whose roots never
-/// end: each window costs a polynomial per element.
+/// A periodic function's roots never end: only this many, those nearest 0, are tried
+/// per precision (each window costs a polynomial per element, each try a scan and
+/// fits at compile time).
 const MAX_PERIODIC_WINDOWS: usize = 8;
 
 /// Evaluates `root` as f32 code would: every operation rounded to f32, the
@@ -187,7 +188,7 @@ struct Subject<'g> {
     /// root then depends on how each of them rounds at each point more than on the
     /// distance to the root (snake's gradient in f32 is 15 ULP off 0.014 from its root
     /// at 4.6 and within 6 at the points a sparse scan hits), so [`extent`] samples
-    /// eight times as densely.
+    /// eight times as densely within 0.02·max(1, |x0|) of the root.
     periodic: bool,
 }
 
@@ -450,14 +451,17 @@ const ACCEPTED_ULPS: f64 = 6.0;
 /// How far from `x0`, on the side `sign`, the formula stays worse than accepted:
 /// the last bad point before a stretch of a quarter of `scale` with none.
 fn extent(s: &Subject, x0: f64, sign: f64, scale: f64) -> f64 {
-    let step = if s.periodic { 0.000_25 } else { 0.002 } * scale;
     let mut last_bad = 0.0;
     let mut d = 1e-3 * scale;
     while d <= MAX_HALF_WIDTH * scale && d - last_bad < 0.25 * scale {
         if s.formula_error(x0 + sign * d) > ACCEPTED_ULPS {
             last_bad = d;
         }
-        d += step;
+        // Eight times as dense close to a periodic function's root, where the
+        // rounding of each sine decides (the cost of scanning further out so densely
+        // made the engine's property tests several times slower).
+        let dense = s.periodic && d < 0.02 * scale;
+        d += if dense { 0.000_25 } else { 0.002 } * scale;
     }
     last_bad
 }
@@ -600,8 +604,8 @@ fn read_params(s: &Subject) -> Vec<(u16, f64)> {
 pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> {
     // A periodic function has roots everywhere; most need no window (snake's
     // parameter gradient, `[2u·sin(u)·cos(u) - sin(u)²] / alpha²`, cancels only near
-    // its first few roots, where its terms are of the size of the result), and those
-    // nearest 0 come first, up to MAX_PERIODIC_WINDOWS.
+    // its first few roots, where its terms are of the size of the result): only the
+    // MAX_PERIODIC_WINDOWS nearest 0 are tried.
     let periodic = g.reachable(&[root]).iter().any(|&id| {
         matches!(
             g.node(id),
@@ -630,13 +634,11 @@ pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> 
         let scale = scaling(&s);
         let mut found = roots(&s);
         if periodic {
+            // Each try costs a scan and fits: bound the tries, not only the windows.
             found.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+            found.truncate(MAX_PERIODIC_WINDOWS);
         }
         for x0 in found {
-            let count = windows.iter().filter(|w| w.precision == precision).count();
-            if periodic && count >= MAX_PERIODIC_WINDOWS {
-                break;
-            }
             if let Some(w) = window(&s, x0, scale) {
                 // Overlapping windows would make the select ambiguous; keep the first.
                 let (lo, hi) = (w.center_hi + w.low, w.center_hi + w.high);
