@@ -216,22 +216,14 @@ impl Graph {
             }
         }
         if self.is_const(a, 1.0) {
-            match self.node(b) {
-                Node::Call(Func::Sigmoid, u) => {
-                    let nu = self.neg(u, span);
-                    return self.call(Func::Sigmoid, nu, span);
+            if let Node::Call(Func::Sigmoid, u) = self.node(b) {
+                let nu = self.neg(u, span);
+                return self.call(Func::Sigmoid, nu, span);
+            }
+            if let Some(t) = self.square_of(b) {
+                if let Node::Call(Func::Tanh, u) = self.node(t) {
+                    return self.call(Func::Sech2, u, span);
                 }
-                Node::Powi(t, 2) => {
-                    if let Node::Call(Func::Tanh, u) = self.node(t) {
-                        return self.call(Func::Sech2, u, span);
-                    }
-                }
-                Node::Mul(t, s) if t == s => {
-                    if let Node::Call(Func::Tanh, u) = self.node(t) {
-                        return self.call(Func::Sech2, u, span);
-                    }
-                }
-                _ => {}
             }
         }
         // cos(t)² - sin(t)² = cos(2t), which does not cancel near its roots.
@@ -319,11 +311,7 @@ impl Graph {
     /// Gaussian, whose square `exp` would magnify the rounding of.
     fn neg_square(&self, id: NodeId) -> Option<NodeId> {
         match self.node(id) {
-            Node::Neg(sq) => match self.node(sq) {
-                Node::Mul(a, b) if a == b => Some(a),
-                Node::Powi(a, 2) => Some(a),
-                _ => None,
-            },
+            Node::Neg(sq) => self.square_of(sq),
             Node::Mul(na, b) if self.node(na) == Node::Neg(b) => Some(b),
             _ => None,
         }
