@@ -87,8 +87,11 @@ activation! {
     // as well; degree 15 left 78 ULP in f64's f''): ∂/∂alpha is then -t²·exprel'(t),
     // a product. Past -0.75 the difference cancels at most 5 times (at t = -0.75), and
     // the polynomial's alternating terms, 2.7 times, cancel less inside.
+    // Below t = -800, where expm1(t) = -1 and exp(t) = 0 in both types, t stops
+    // moving: for |alpha| < 1, x / alpha overflows to -inf at x = -MAX, and the
+    // derivative in alpha, expm1(t) - t·e^t, would be inf·0.
     pub Celu(x; alpha = 1) where alpha != 0 = if x > 0 { x } else {
-        let t = x / alpha;
+        let t = if x / alpha < -800 { -800 } else { x / alpha };
         if abs(t) < 0.75 {
             x * (1 + t * (
                 0.5 + t * (0.16666666666666666 + t * (0.041666666666666664 + t * (
@@ -271,13 +274,27 @@ activation! {
     // cancel for large beta·x (off by 2e7 ULP in f32 at beta·x = 17). One softplus,
     // of -|beta·x|, serves both sides; below -85 it takes the tail shift of Silu, so
     // that the sigmoid in its derivatives is not subnormal.
+    //
+    // t = beta·x rounds, and softplus(u) ≈ e^u carries that rounding magnified |u|
+    // times in the tail (239 ULP in f64 at x = -404 with beta = 0.7): as in Swish, the
+    // rounding e = mul_err(beta, x), exact, is put back to first order,
+    // softplus(u + c) = softplus(u) + σ(u)·c, with c = ±e the error of u = -|t|.
+    // The threshold compares beta·x exactly (t = threshold with e > 0 is above it), so
+    // that the kink is where the oracle has it; e is 0 for beta = 1.
     pub Softplus(x; beta = 1, threshold = 20) where beta != 0 = {
         let t = beta * x;
+        let e = mul_err(beta, x);
         let linear = if t > 0 { x } else { 0 };
         let u = if t > 0 { -t } else { t };
+        let c = if t > 0 { -e } else { e };
         let shift = if u < -85 { 44 } else { 0 };
         let scale = if u < -85 { 7.781132241133797e-20 } else { 1 };
-        if t > threshold { x } else { linear + softplus(u + shift) * scale / beta }
+        let v = u + shift;
+        if t > threshold || (t >= threshold && e > 0) {
+            x
+        } else {
+            linear + (softplus(v) + sigmoid(v) * c) * scale / beta
+        }
     };
 
     /// Softsign: `x / (1 + |x|)`, PyTorch's `softsign`. Written `±(1 - 1/(1 + |x|))`
@@ -420,8 +437,21 @@ activation! {
     // x - x <= 0 holds for every finite x and fails at ±inf (and NaN), where sin has
     // no value: the bounded term drops out there, so the limit ±inf is the value,
     // where the formula alone was NaN and the rule for that took the value at ±MAX.
-    pub Snake(x; learn alpha = 1) where alpha != 0 =
-        x + (if x - x <= 0 { powi(sin(alpha * x), 2) / alpha } else { 0 });
+    //
+    // u = alpha·x rounds (by e = mul_err(alpha, x), exact; 0 for alpha = 1), and near
+    // the roots of f' = 1 + sin(2u), f'' and the gradient in alpha that rounding
+    // counts in full (645, 282 and 3582 ULP with alpha = 0.3): the term
+    // sin(2u)·e/alpha puts it back to first order, sin²(u + e) = sin²(u) + sin(2u)·e.
+    // Its derivatives are the first-order corrections of the others: f' becomes
+    // sin2x1p(u) + 2·cos2x(u)·e (the correction is its own term, so that the
+    // rewrite to sin2x1p sees 1 + 2·sin·cos). The engine's windows in u take u + e.
+    pub Snake(x; learn alpha = 1) where alpha != 0 = {
+        let u = alpha * x;
+        let e = mul_err(alpha, x);
+        let finite = x - x <= 0;
+        x + (if finite { powi(sin(u), 2) / alpha } else { 0 })
+            + (if finite { (sin2x1p(u) - 1) * e / alpha } else { 0 })
+    };
 
     /// TanhExp (Liu and Di, 2020): `x·tanh(exp(x))`. Above 20, where `tanh(exp(x))`
     /// is 1 to every precision, it is `x`, so that `exp` cannot overflow into
