@@ -215,8 +215,8 @@ impl Program {
 
     /// The root windows [`Op::Window`] refers to. Each is evaluated as the emitter
     /// writes it: `d = (x - center_hi) - center_lo`, `t = (d - mid) · inv_half`,
-    /// Clenshaw's recurrence `b_j = c_j + 2t·b_{j+1} - b_{j+2}` from the last
-    /// coefficient down (with `b_n = 0`), `q = c_0 + t·b_1 - b_2`, and `d · q` where
+    /// Clenshaw's recurrence `b_j = (c_j - b_{j+2}) + 2t·b_{j+1}` from the last
+    /// coefficient down (with `b_n = 0`), `q = (c_0 - b_2) + t·b_1`, and `d · q` where
     /// `low < d < high`; every operation rounded on its own, in this order.
     pub fn windows(&self) -> &[RootWindow] {
         &self.windows

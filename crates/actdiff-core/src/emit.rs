@@ -510,7 +510,8 @@ fn emit_window(
     }
     stmts.push(quote!(let #t: #ty = (#dw - #mid) * #inv_half;));
     stmts.push(quote!(let #two_t: #ty = #t + #t;));
-    // Clenshaw's recurrence, unrolled: b_j = c_j + 2t·b_{j+1} - b_{j+2}.
+    // Clenshaw's recurrence, unrolled: b_j = (c_j - b_{j+2}) + 2t·b_{j+1}, in
+    // `refine::clenshaw`'s order (the difference is off the serial chain).
     let n = w.coeffs.len();
     let b = |j: usize| format_ident!("w{}_{}_b{}", root.0, k, j);
     let last = b(n - 1);
@@ -526,7 +527,7 @@ fn emit_window(
             zero.clone()
         };
         let cj = c(w.coeffs[j]);
-        stmts.push(quote!(let #bj: #ty = #cj + #two_t * #b1 - #b2;));
+        stmts.push(quote!(let #bj: #ty = (#cj - #b2) + #two_t * #b1;));
     }
     let c0 = c(w.coeffs[0]);
     let (b1, b2) = (
@@ -539,7 +540,7 @@ fn emit_window(
         },
     );
     let q = format_ident!("w{}_{}_q", root.0, k);
-    stmts.push(quote!(let #q: #ty = #c0 + #t * #b1 - #b2;));
+    stmts.push(quote!(let #q: #ty = (#c0 - #b2) + #t * #b1;));
     let mut value = if w.wide {
         quote!(<T as #p::Real>::from_f64(#dw * #q))
     } else {

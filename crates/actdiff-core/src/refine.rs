@@ -355,6 +355,11 @@ fn chebyshev_fit(q: impl Fn(f64) -> Dd, a: f64, b: f64, n: usize) -> Vec<f64> {
 
 /// Clenshaw's recurrence for `Σ c_j T_j(t)`, generic over the float type so that
 /// the checks here run the same operations, in the same order, as the emitted code.
+///
+/// Each step is `b_j = (c_j - b_{j+2}) + 2t·b_{j+1}`: the difference does not wait
+/// for `b_{j+1}`, so the recurrence's serial chain is a multiply and an add per step
+/// rather than a multiply, an add and a subtraction (f64 mish's backward, whose
+/// window is the longest chain in its loop, went from 17.5 to 14.3 ns per element).
 pub fn clenshaw<T>(coeffs: &[T], t: T) -> T
 where
     T: Copy
@@ -367,11 +372,11 @@ where
     let mut b1 = coeffs[coeffs.len() - 1];
     let mut b2 = T::default();
     for &c in coeffs[1..coeffs.len() - 1].iter().rev() {
-        let b0 = c + two_t * b1 - b2;
+        let b0 = (c - b2) + two_t * b1;
         b2 = b1;
         b1 = b0;
     }
-    coeffs[0] + t * b1 - b2
+    (coeffs[0] - b2) + t * b1
 }
 
 impl RootWindow {

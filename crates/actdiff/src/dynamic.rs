@@ -522,17 +522,18 @@ fn window<T: Real, U: Real>(
             t[k] = (du[k] - mid) * inv_half;
             two_t[k] = t[k] + t[k];
         }
-        // b_{n-1} = c_{n-1}, b_n = 0; then b_j = c_j + 2t·b_{j+1} - b_{j+2} down to b_1.
+        // b_{n-1} = c_{n-1}, b_n = 0; then b_j = (c_j - b_{j+2}) + 2t·b_{j+1} down to
+        // b_1, in the emitted code's order.
         let (mut b1, mut b2) = ([*last; L], [U::default(); L]);
         for &cj in inner.iter().rev() {
             for k in 0..L {
-                let b0 = cj + two_t[k] * b1[k] - b2[k];
+                let b0 = (cj - b2[k]) + two_t[k] * b1[k];
                 b2[k] = b1[k];
                 b1[k] = b0;
             }
         }
         for (k, (o, &g)) in os.iter_mut().zip(gs).enumerate() {
-            let q = *c0 + t[k] * b1[k] - b2[k];
+            let q = (*c0 - b2[k]) + t[k] * b1[k];
             let inside = (d[k] > low) & (d[k] < high);
             // One rounding to T for a wide window; exact for U = T.
             *o = if inside {
