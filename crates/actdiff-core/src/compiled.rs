@@ -215,8 +215,8 @@ impl Program {
 
     /// The root windows [`Op::Window`] refers to. Each is evaluated as the emitter
     /// writes it: `d = (x - center_hi) - center_lo`, `t = (d - mid) · inv_half`,
-    /// Clenshaw's recurrence `b_j = (c_j - b_{j+2}) + 2t·b_{j+1}` from the last
-    /// coefficient down (with `b_n = 0`), `q = (c_0 - b_2) + t·b_1`, and `d · q` where
+    /// `q = Σ c_j T_j(t)` as [`crate::refine::clenshaw`] sums it (Clenshaw's
+    /// recurrence, or with `split` the even and the odd terms apart), and `d · q` where
     /// `low < d < high`; every operation rounded on its own, in this order.
     pub fn windows(&self) -> &[RootWindow] {
         &self.windows
@@ -537,7 +537,7 @@ mod tests {
                     let t = (d - w.mid) * w.inv_half;
                     let fitted = w.params.iter().all(|&(i, v)| params[usize::from(i)] == v);
                     if fitted && d > w.low && d < w.high {
-                        d * clenshaw(&w.coeffs, t) * scale.powi(power)
+                        d * clenshaw(&w.coeffs, t, w.split) * scale.powi(power)
                     } else {
                         a(0)
                     }

@@ -510,37 +510,61 @@ fn emit_window(
     }
     stmts.push(quote!(let #t: #ty = (#dw - #mid) * #inv_half;));
     stmts.push(quote!(let #two_t: #ty = #t + #t;));
-    // Clenshaw's recurrence, unrolled: b_j = (c_j - b_{j+2}) + 2t·b_{j+1}, in
-    // `refine::clenshaw`'s order (the difference is off the serial chain).
-    let n = w.coeffs.len();
-    let b = |j: usize| format_ident!("w{}_{}_b{}", root.0, k, j);
-    let last = b(n - 1);
-    let c_last = c(w.coeffs[n - 1]);
-    stmts.push(quote!(let #last: #ty = #c_last;));
-    let zero = c(0.0);
-    for j in (1..n - 1).rev() {
-        let (bj, b1) = (b(j), b(j + 1));
-        let b2 = if j + 2 < n {
-            let b2 = b(j + 2);
-            quote!(#b2)
-        } else {
-            zero.clone()
+    // `refine::clenshaw`'s evaluation, step for step: Clenshaw's recurrence in t, or
+    // for a split window the even and the odd terms apart, each by the recurrence in
+    // s = 2t² - 1, two chains of half the length side by side.
+    let (zero, one) = (c(0.0), c(1.0));
+    let (s, two_s, v1) = (name("s"), name("two_s"), name("v1"));
+    let (even, odd): (Vec<f64>, Vec<f64>) = if w.split {
+        let even = w.coeffs.iter().copied().step_by(2).collect();
+        let odd: Vec<f64> = w.coeffs.iter().copied().skip(1).step_by(2).collect();
+        stmts.push(quote!(let #s: #ty = #two_t * #t - #one;));
+        stmts.push(quote!(let #two_s: #ty = #s + #s;));
+        // V_1(s) = 2s - 1 for the odd terms (unused for a single one).
+        if odd.len() > 1 {
+            stmts.push(quote!(let #v1: #ty = #two_s - #one;));
+        }
+        (even, odd)
+    } else {
+        (w.coeffs.clone(), Vec::new())
+    };
+    // `refine::half_sum` over `a` (at least one coefficient) with `2s = two` and
+    // `P_1 = p1`; the name of its value.
+    let mut half_sum = |tag: &str, a: &[f64], two: &Ident, p1: &Ident| {
+        let b = |j: usize| format_ident!("w{}_{}_{}{}", root.0, k, tag, j);
+        let m = a.len();
+        if m == 1 {
+            return c(a[0]);
+        }
+        let (last, c_last) = (b(m - 1), c(a[m - 1]));
+        stmts.push(quote!(let #last: #ty = #c_last;));
+        let b_or_zero = |j: usize| {
+            if j < m {
+                let bj = b(j);
+                quote!(#bj)
+            } else {
+                zero.clone()
+            }
         };
-        let cj = c(w.coeffs[j]);
-        stmts.push(quote!(let #bj: #ty = (#cj - #b2) + #two_t * #b1;));
-    }
-    let c0 = c(w.coeffs[0]);
-    let (b1, b2) = (
-        b(1),
-        if n > 2 {
-            let b2 = b(2);
-            quote!(#b2)
-        } else {
-            zero.clone()
-        },
-    );
+        for j in (1..m - 1).rev() {
+            let (bj, b1, b2, aj) = (b(j), b(j + 1), b_or_zero(j + 2), c(a[j]));
+            stmts.push(quote!(let #bj: #ty = (#aj - #b2) + #two * #b1;));
+        }
+        let (v, a0, b1, b2) = (name(tag), c(a[0]), b(1), b_or_zero(2));
+        stmts.push(quote!(let #v: #ty = (#a0 - #b2) + #p1 * #b1;));
+        quote!(#v)
+    };
     let q = format_ident!("w{}_{}_q", root.0, k);
-    stmts.push(quote!(let #q: #ty = (#c0 - #b2) + #t * #b1;));
+    let q_value = if !w.split {
+        half_sum("b", &even, &two_t, &t)
+    } else if odd.is_empty() {
+        half_sum("even", &even, &two_s, &s)
+    } else {
+        let e = half_sum("even", &even, &two_s, &s);
+        let o = half_sum("odd", &odd, &two_s, &v1);
+        quote!(#e + #t * #o)
+    };
+    stmts.push(quote!(let #q: #ty = #q_value;));
     let mut value = if w.wide {
         quote!(<T as #p::Real>::from_f64(#dw * #q))
     } else {

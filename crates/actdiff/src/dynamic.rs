@@ -490,28 +490,54 @@ fn window<T: Real, U: Real>(
     let (hi, lo) = (T::from_f64(w.center_hi), T::from_f64(w.center_lo));
     let (low, high) = (T::from_f64(w.low), T::from_f64(w.high));
     let (mid, inv_half) = (c(w.mid), c(w.inv_half));
-    // The coefficients in `U`, on the stack: every window of `refine` has at most 29.
-    let mut stack = [U::default(); 32];
-    let heap: Vec<U>;
-    let coeffs: &[U] = if w.coeffs.len() <= stack.len() {
-        for (s, &v) in stack.iter_mut().zip(&w.coeffs) {
-            *s = c(v);
-        }
-        &stack[..w.coeffs.len()]
-    } else {
-        heap = w.coeffs.iter().map(|&v| c(v)).collect();
-        &heap
-    };
     // `Program` leaves out windows of fewer than two coefficients.
-    let [c0, inner @ .., last] = coeffs else {
+    let n = w.coeffs.len();
+    if n < 2 {
         return out.copy_from_slice(general);
+    }
+    // The coefficients in `U`, on the stack (every window of `refine` has at most
+    // 29), and for a split window the even and the odd ones apart, as
+    // `refine::clenshaw` sums them.
+    let (mut first_stack, mut second_stack) = ([U::default(); 32], [U::default(); 16]);
+    let (first_heap, second_heap): (Vec<U>, Vec<U>);
+    let (first, second): (&[U], &[U]) = match (w.split, n <= 32) {
+        (false, true) => {
+            for (f, &v) in first_stack.iter_mut().zip(&w.coeffs) {
+                *f = c(v);
+            }
+            (&first_stack[..n], &[])
+        }
+        (true, true) => {
+            for (j, &v) in w.coeffs.iter().enumerate() {
+                let half = if j % 2 == 0 {
+                    &mut first_stack[..16]
+                } else {
+                    &mut second_stack[..]
+                };
+                half[j / 2] = c(v);
+            }
+            (&first_stack[..n.div_ceil(2)], &second_stack[..n / 2])
+        }
+        (false, false) => {
+            first_heap = w.coeffs.iter().map(|&v| c(v)).collect();
+            (&first_heap, &[])
+        }
+        (true, false) => {
+            first_heap = w.coeffs.iter().step_by(2).map(|&v| c(v)).collect();
+            second_heap = w.coeffs.iter().skip(1).step_by(2).map(|&v| c(v)).collect();
+            (&first_heap, &second_heap)
+        }
     };
+    let one = c(1.0);
     const L: usize = WINDOW_LANES;
     for ((os, xs), gs) in out.chunks_mut(L).zip(x.chunks(L)).zip(general.chunks(L)) {
         let mut xl = [T::default(); L];
         xl[..xs.len()].copy_from_slice(xs);
         let mut d = [T::default(); L];
-        let (mut du, mut t, mut two_t) = ([U::default(); L], [U::default(); L], [U::default(); L]);
+        let (mut du, mut t) = ([U::default(); L], [U::default(); L]);
+        // For a plain window `s` is `t` itself and `p1` is `T_1(t) = t`; for a split
+        // one `s = 2t² - 1` and `p1` is `V_1(s) = 2s - 1` for the odd terms.
+        let (mut s, mut two_s, mut v1) = ([U::default(); L], [U::default(); L], [U::default(); L]);
         for k in 0..L {
             d[k] = match scale {
                 None => (xl[k] - hi) - lo,
@@ -520,20 +546,25 @@ fn window<T: Real, U: Real>(
             // Exact: U is T or wider.
             du[k] = U::from_f64(d[k].to_f64());
             t[k] = (du[k] - mid) * inv_half;
-            two_t[k] = t[k] + t[k];
-        }
-        // b_{n-1} = c_{n-1}, b_n = 0; then b_j = (c_j - b_{j+2}) + 2t·b_{j+1} down to
-        // b_1, in the emitted code's order.
-        let (mut b1, mut b2) = ([*last; L], [U::default(); L]);
-        for &cj in inner.iter().rev() {
-            for k in 0..L {
-                let b0 = (cj - b2[k]) + two_t[k] * b1[k];
-                b2[k] = b1[k];
-                b1[k] = b0;
+            let two_t = t[k] + t[k];
+            if w.split {
+                s[k] = two_t * t[k] - one;
+                two_s[k] = s[k] + s[k];
+                v1[k] = two_s[k] - one;
+            } else {
+                s[k] = t[k];
+                two_s[k] = two_t;
             }
         }
+        let q = if second.is_empty() {
+            half_sum(first, &two_s, &s)
+        } else {
+            let even_sum = half_sum(first, &two_s, &s);
+            let odd_sum = half_sum(second, &two_s, &v1);
+            std::array::from_fn(|k| even_sum[k] + t[k] * odd_sum[k])
+        };
         for (k, (o, &g)) in os.iter_mut().zip(gs).enumerate() {
-            let q = (*c0 - b2[k]) + t[k] * b1[k];
+            let q = q[k];
             let inside = (d[k] > low) & (d[k] < high);
             // One rounding to T for a wide window; exact for U = T.
             *o = if inside {
@@ -549,6 +580,29 @@ fn window<T: Real, U: Real>(
             };
         }
     }
+}
+
+/// `refine::half_sum` over lanes: `Σ a_k P_k(s)` by Clenshaw's recurrence with
+/// `P_1 = p1`, for at least one coefficient.
+#[inline(always)]
+fn half_sum<U: Real>(
+    a: &[U],
+    two_s: &[U; WINDOW_LANES],
+    p1: &[U; WINDOW_LANES],
+) -> [U; WINDOW_LANES] {
+    let (a0, rest) = (a[0], &a[1..]);
+    let Some((&last, inner)) = rest.split_last() else {
+        return [a0; WINDOW_LANES];
+    };
+    let (mut b1, mut b2) = ([last; WINDOW_LANES], [U::default(); WINDOW_LANES]);
+    for &aj in inner.iter().rev() {
+        for k in 0..WINDOW_LANES {
+            let b0 = (aj - b2[k]) + two_s[k] * b1[k];
+            b2[k] = b1[k];
+            b1[k] = b0;
+        }
+    }
+    std::array::from_fn(|k| (a0 - b2[k]) + p1[k] * b1[k])
 }
 
 /// `out[i] = f(a[i])` for a function of the language, one loop per function so that
