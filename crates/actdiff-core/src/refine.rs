@@ -402,9 +402,9 @@ where
 }
 
 /// `Σ a_k P_k(s)` by Clenshaw's recurrence for polynomials with `P_0 = 1`,
-/// `P_1 = p1` and `P_k+1 = 2s·P_k - P_k-1` (`T` in `t`: `s = t`, `p1 = t`); `None`
-/// for no coefficients. The last
-/// coefficient is `b_{m-1}` itself, and one coefficient is its own sum.
+/// `P_1 = p1` and `P_k+1 = 2s·P_k - P_k-1` (for `T` in `t`: `s = t`, `p1 = t`);
+/// `None` for no coefficients. The last coefficient is `b_{m-1}` itself, and one
+/// coefficient is its own sum.
 fn half_sum<T>(mut a: impl DoubleEndedIterator<Item = T>, two_s: T, p1: T) -> Option<T>
 where
     T: Copy

@@ -522,7 +522,8 @@ pub fn erf(x: f32) -> f32 {
 /// Complementary error function `1 - erf(x)`, with small relative error in the right tail
 /// (`erfc(9) ≈ 4.1e-37` is not computed as a difference).
 ///
-/// Maximum error 3.73 ULP over all `f32` (measured exhaustively), subnormal results included.
+/// Maximum error 3.73 ULP over all `f32` (measured exhaustively, with `erf`'s 2.15, by the
+/// ignored test `erf_and_erfc_over_every_input`), subnormal results included.
 /// `erfc(inf) = 0`, `erfc(-inf) = 2`, NaN gives NaN.
 #[inline(always)]
 pub fn erfc(x: f32) -> f32 {
@@ -839,6 +840,48 @@ pub(crate) mod tests {
     fn log_family_matches_f64() {
         check("ln", ln, f64::ln, 0.0, 4.0, 1.0);
         check("log1p", log1p, f64::ln_1p, -1.0, 4.0, 1.0);
+    }
+
+    /// Every f32 through `erf` and `erfc` against libm's f64 functions: prints each
+    /// maximum and where, and fails above issue 3's bound of 4 ULP. About three
+    /// minutes on two cores: `cargo test --release -p actdiff --lib
+    /// erf_and_erfc_over_every_input -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "exhaustive: all 2^32 inputs"]
+    fn erf_and_erfc_over_every_input() {
+        let worst = |lo: u32, hi: u32| {
+            let mut w = [(0.0f64, 0.0f32); 2];
+            for bits in lo..hi {
+                let x = f32::from_bits(bits);
+                if x.is_nan() {
+                    continue;
+                }
+                let xd = f64::from(x);
+                let got = [erf(x), erfc(x)];
+                let want = [libm::erf(xd), libm::erfc(xd)];
+                for k in 0..2 {
+                    let e = ulp_error(got[k], want[k]);
+                    if e > w[k].0 {
+                        w[k] = (e, x);
+                    }
+                }
+            }
+            w
+        };
+        let halves = std::thread::scope(|s| {
+            let a = s.spawn(|| worst(0, 1 << 31));
+            let b = s.spawn(|| worst(1 << 31, u32::MAX));
+            [a.join().expect("thread"), b.join().expect("thread")]
+        });
+        for (k, name) in ["erf", "erfc"].into_iter().enumerate() {
+            let w = if halves[0][k].0 >= halves[1][k].0 {
+                halves[0][k]
+            } else {
+                halves[1][k]
+            };
+            println!("f32 {name}: max {:.4} ULP at x = {:e}", w.0, w.1);
+            assert!(w.0 <= 4.0, "{name} {w:?}");
+        }
     }
 
     #[test]
