@@ -509,25 +509,38 @@ fn emit_window(
         stmts.push(quote!(let #dw: f64 = <T as #p::Real>::to_f64(#d);));
     }
     stmts.push(quote!(let #t: #ty = (#dw - #mid) * #inv_half;));
-    stmts.push(quote!(let #two_t: #ty = #t + #t;));
     // `refine::clenshaw`'s evaluation, step for step: Clenshaw's recurrence in t, or
     // for a split window the even and the odd terms apart, each by the recurrence in
     // s = 2t² - 1, two chains of half the length side by side.
     let (zero, one) = (c(0.0), c(1.0));
     let (s, two_s, v1) = (name("s"), name("two_s"), name("v1"));
     let (even, odd): (Vec<f64>, Vec<f64>) = if w.split {
-        let even = w.coeffs.iter().copied().step_by(2).collect();
-        let odd: Vec<f64> = w.coeffs.iter().copied().skip(1).step_by(2).collect();
-        stmts.push(quote!(let #s: #ty = #two_t * #t - #one;));
-        stmts.push(quote!(let #two_s: #ty = #s + #s;));
-        // V_1(s) = 2s - 1 for the odd terms (unused for a single one).
-        if odd.len() > 1 {
-            stmts.push(quote!(let #v1: #ty = #two_s - #one;));
-        }
-        (even, odd)
+        (
+            w.coeffs.iter().copied().step_by(2).collect(),
+            w.coeffs.iter().copied().skip(1).step_by(2).collect(),
+        )
     } else {
         (w.coeffs.clone(), Vec::new())
     };
+    // Only what the sums read, so that no window leaves an unused variable in the
+    // user's crate: a part of m coefficients reads its `P_1` from m = 2 on and its
+    // `2s` from m = 3 on; V_1(s) = 2s - 1 is the odd part's `P_1`.
+    let need_v1 = w.split && odd.len() >= 2;
+    let need_two_s = w.split && (even.len() >= 3 || odd.len() >= 3 || need_v1);
+    let need_s = w.split && (even.len() >= 2 || need_two_s);
+    let need_two_t = if w.split { need_s } else { even.len() >= 3 };
+    if need_two_t {
+        stmts.push(quote!(let #two_t: #ty = #t + #t;));
+    }
+    if need_s {
+        stmts.push(quote!(let #s: #ty = #two_t * #t - #one;));
+    }
+    if need_two_s {
+        stmts.push(quote!(let #two_s: #ty = #s + #s;));
+    }
+    if need_v1 {
+        stmts.push(quote!(let #v1: #ty = #two_s - #one;));
+    }
     // `refine::half_sum` over `a` (at least one coefficient) with `2s = two` and
     // `P_1 = p1`; the name of its value.
     let mut half_sum = |tag: &str, a: &[f64], two: &Ident, p1: &Ident| {
@@ -841,6 +854,56 @@ mod tests {
     fn stub(src: &str) -> String {
         let defs = parse_definitions(TokenStream::from_str(src).expect("lexes"));
         emit_stub(defs[0].header.as_ref().expect("header")).to_string()
+    }
+
+    /// Every variable a window's code declares is read afterwards, for split and
+    /// plain windows of every length the emitter accepts (the refine pass fits 9 to
+    /// 29 coefficients today): an unused one would warn in the user's crate.
+    #[test]
+    fn window_code_reads_every_variable_it_declares() {
+        use crate::graph::NodeId;
+        use crate::refine::{Precision, RootWindow};
+        for n in 2..=8 {
+            for split in [false, true] {
+                for wide in [false, true] {
+                    let w = RootWindow {
+                        precision: Precision::Single,
+                        center_hi: 1.0,
+                        center_lo: 0.0,
+                        low: -0.5,
+                        high: 0.5,
+                        mid: 0.0,
+                        inv_half: 4.0,
+                        coeffs: (0..n).map(|j| 1.0 / (1.0 + j as f64)).collect(),
+                        wide,
+                        split,
+                        params: Vec::new(),
+                        scale: None,
+                    };
+                    let (stmts, value) =
+                        super::emit_window(&w, NodeId(7), 0, quote::quote!(general));
+                    let code = quote::quote!(#(#stmts)* #value).to_string();
+                    let words: Vec<&str> = code
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .collect();
+                    let declared: Vec<&str> = words
+                        .windows(2)
+                        .filter_map(|w| match w {
+                            ["let", name] => Some(*name),
+                            _ => None,
+                        })
+                        .collect();
+                    assert!(declared.len() >= 5, "{declared:?} in {code}");
+                    for name in declared {
+                        let uses = words.iter().filter(|&&w| w == name).count();
+                        assert!(
+                            uses >= 2,
+                            "n = {n}, split {split}, wide {wide}: {name} unused in {code}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
