@@ -842,27 +842,25 @@ pub(crate) mod tests {
         check("log1p", log1p, f64::ln_1p, -1.0, 4.0, 1.0);
     }
 
-    /// Every f32 through `erf` and `erfc` against libm's f64 functions: prints each
-    /// maximum and where, and fails above issue 3's bound of 4 ULP. About three
-    /// minutes on two cores: `cargo test --release -p actdiff --lib
-    /// erf_and_erfc_over_every_input -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "exhaustive: all 2^32 inputs"]
-    fn erf_and_erfc_over_every_input() {
+    /// Every non-NaN f32 through `pairs`, which gives `(got, want)` for each of `N`
+    /// functions, on two threads: each function's maximum ULP error (NaN where the
+    /// reference is not counts as infinitely far) and where it occurs, printed under
+    /// `names` and returned.
+    pub(crate) fn worst_over_every_f32<const N: usize>(
+        names: [&str; N],
+        pairs: impl Fn(f32) -> [(f32, f64); N] + Sync,
+    ) -> [(f64, f32); N] {
         let worst = |lo: u32, hi: u32| {
-            let mut w = [(0.0f64, 0.0f32); 2];
+            let mut w = [(0.0f64, 0.0f32); N];
             for bits in lo..hi {
                 let x = f32::from_bits(bits);
                 if x.is_nan() {
                     continue;
                 }
-                let xd = f64::from(x);
-                let got = [erf(x), erfc(x)];
-                let want = [libm::erf(xd), libm::erfc(xd)];
-                for k in 0..2 {
-                    let e = ulp_error(got[k], want[k]);
-                    if e > w[k].0 {
-                        w[k] = (e, x);
+                for (w, (got, want)) in w.iter_mut().zip(pairs(x)) {
+                    let e = ulp_error(got, want);
+                    if e > w.0 {
+                        *w = (e, x);
                     }
                 }
             }
@@ -873,13 +871,30 @@ pub(crate) mod tests {
             let b = s.spawn(|| worst(1 << 31, u32::MAX));
             [a.join().expect("thread"), b.join().expect("thread")]
         });
-        for (k, name) in ["erf", "erfc"].into_iter().enumerate() {
+        std::array::from_fn(|k| {
             let w = if halves[0][k].0 >= halves[1][k].0 {
                 halves[0][k]
             } else {
                 halves[1][k]
             };
-            println!("f32 {name}: max {:.4} ULP at x = {:e}", w.0, w.1);
+            println!("f32 {}: max {:.4} ULP at x = {:e}", names[k], w.0, w.1);
+            w
+        })
+    }
+
+    /// Every f32 through `erf` and `erfc` against libm's f64 functions: prints each
+    /// maximum and where, and fails above issue 3's bound of 4 ULP. About three
+    /// minutes on two cores: `cargo test --release -p actdiff --lib
+    /// erf_and_erfc_over_every_input -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "exhaustive: all 2^32 inputs"]
+    fn erf_and_erfc_over_every_input() {
+        let names = ["erf", "erfc"];
+        let worst = worst_over_every_f32(names, |x| {
+            let xd = f64::from(x);
+            [(erf(x), libm::erf(xd)), (erfc(x), libm::erfc(xd))]
+        });
+        for (name, w) in names.into_iter().zip(worst) {
             assert!(w.0 <= 4.0, "{name} {w:?}");
         }
     }
