@@ -581,43 +581,42 @@ fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow
     let tiers = TIERS
         .into_iter()
         .filter(|&(_, wide)| !wide || s.precision == Precision::Single);
-    // At each degree and tier the split sum first: it runs in half the latency.
-    let tries = tiers.flat_map(|tier| {
-        [8usize, 12, 16, 20, 24, 28]
-            .into_iter()
-            .flat_map(move |n| [(n, tier, true), (n, tier, false)])
-    });
-    for (n, (bound, wide), split) in tries {
-        let w = RootWindow {
-            precision: s.precision,
-            center_hi,
-            center_lo,
-            low,
-            high,
-            mid: 0.5 * (low + high),
-            inv_half: 2.0 / (high - low),
-            coeffs: chebyshev_fit(q, low, high, n),
-            wide,
-            split,
-            params: read_params(s)
-                .into_iter()
-                .filter(|&(i, _)| scaled.map(|(p, _)| p) != Some(i))
-                .collect(),
-            scale: scaled,
-        };
-        // A coarse check first, so that failing degrees cost little.
-        let passes = |points: usize| {
-            (0..=points).all(|k| {
-                let x = s.round(x0 + low + (high - low) * k as f64 / points as f64);
-                let (got, inside) = w.eval_in_precision(x);
-                if !inside || (x - x0).abs() < 1e-3 * scale {
-                    return true;
-                }
-                s.ulps(got, s.reference(Dd::from_f64(x))) <= bound
-            })
-        };
-        if passes(1_000) && passes(validation) {
-            return Some(w);
+    for (n, (bound, wide)) in tiers.flat_map(|tier| [8usize, 12, 16, 20, 24, 28].map(|n| (n, tier)))
+    {
+        let coeffs = chebyshev_fit(q, low, high, n);
+        // The split sum first: it runs in half the latency.
+        for split in [true, false] {
+            let w = RootWindow {
+                precision: s.precision,
+                center_hi,
+                center_lo,
+                low,
+                high,
+                mid: 0.5 * (low + high),
+                inv_half: 2.0 / (high - low),
+                coeffs: coeffs.clone(),
+                wide,
+                split,
+                params: read_params(s)
+                    .into_iter()
+                    .filter(|&(i, _)| scaled.map(|(p, _)| p) != Some(i))
+                    .collect(),
+                scale: scaled,
+            };
+            // A coarse check first, so that failing degrees cost little.
+            let passes = |points: usize| {
+                (0..=points).all(|k| {
+                    let x = s.round(x0 + low + (high - low) * k as f64 / points as f64);
+                    let (got, inside) = w.eval_in_precision(x);
+                    if !inside || (x - x0).abs() < 1e-3 * scale {
+                        return true;
+                    }
+                    s.ulps(got, s.reference(Dd::from_f64(x))) <= bound
+                })
+            };
+            if passes(1_000) && passes(validation) {
+                return Some(w);
+            }
         }
     }
     None

@@ -499,35 +499,18 @@ fn window<T: Real, U: Real>(
     // 29), and for a split window the even and the odd ones apart, as
     // `refine::clenshaw` sums them.
     let (mut first_stack, mut second_stack) = ([U::default(); 32], [U::default(); 16]);
-    let (first_heap, second_heap): (Vec<U>, Vec<U>);
-    let (first, second): (&[U], &[U]) = match (w.split, n <= 32) {
-        (false, true) => {
-            for (f, &v) in first_stack.iter_mut().zip(&w.coeffs) {
-                *f = c(v);
-            }
-            (&first_stack[..n], &[])
-        }
-        (true, true) => {
-            for (j, &v) in w.coeffs.iter().enumerate() {
-                let half = if j % 2 == 0 {
-                    &mut first_stack[..16]
-                } else {
-                    &mut second_stack[..]
-                };
-                half[j / 2] = c(v);
-            }
-            (&first_stack[..n.div_ceil(2)], &second_stack[..n / 2])
-        }
-        (false, false) => {
-            first_heap = w.coeffs.iter().map(|&v| c(v)).collect();
-            (&first_heap, &[])
-        }
-        (true, false) => {
-            first_heap = w.coeffs.iter().step_by(2).map(|&v| c(v)).collect();
-            second_heap = w.coeffs.iter().skip(1).step_by(2).map(|&v| c(v)).collect();
-            (&first_heap, &second_heap)
-        }
-    };
+    let (mut first_heap, mut second_heap) = (Vec::new(), Vec::new());
+    let (step, odd) = if w.split { (2, n / 2) } else { (1, 0) };
+    let first = on_stack_or_heap(
+        w.coeffs.iter().step_by(step).map(|&v| c(v)),
+        &mut first_stack,
+        &mut first_heap,
+    );
+    let second = on_stack_or_heap(
+        w.coeffs.iter().skip(1).step_by(2).take(odd).map(|&v| c(v)),
+        &mut second_stack,
+        &mut second_heap,
+    );
     let one = c(1.0);
     const L: usize = WINDOW_LANES;
     for ((os, xs), gs) in out.chunks_mut(L).zip(x.chunks(L)).zip(general.chunks(L)) {
@@ -579,6 +562,24 @@ fn window<T: Real, U: Real>(
                 g
             };
         }
+    }
+}
+
+/// `items` in `stack` where they fit, else in `heap`.
+fn on_stack_or_heap<'a, U: Copy>(
+    items: impl ExactSizeIterator<Item = U>,
+    stack: &'a mut [U],
+    heap: &'a mut Vec<U>,
+) -> &'a [U] {
+    let len = items.len();
+    if len <= stack.len() {
+        for (s, v) in stack.iter_mut().zip(items) {
+            *s = v;
+        }
+        &stack[..len]
+    } else {
+        heap.extend(items);
+        heap
     }
 }
 
