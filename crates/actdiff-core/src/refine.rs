@@ -22,10 +22,13 @@
 //! parameter gradient is such a function with `k = -2`).
 //!
 //! The derivative, the second derivative and every parameter gradient are refined.
-//! A periodic function (one with `sin`, `cos` or their double-angle forms in it) has
-//! roots without end: only its `MAX_PERIODIC_WINDOWS` (8) roots nearest 0 are tried
-//! per precision, and its formula is scanned more densely,
-//! since there its error depends on how each trigonometric value rounds.
+//! Only the `MAX_ROOTS_TRIED` (8) roots nearest 0 are tried per precision: a
+//! periodic function (one with `sin`, `cos` or their double-angle forms in it) has
+//! roots without end, and a function that is rounding noise has hundreds (the
+//! derivative of `x / clamp(x, x, x)` changes sign 288 times in the scan range, and
+//! trying each took half a minute of a debug build). A periodic function's formula
+//! is also scanned more densely, since there its error depends on how each
+//! trigonometric value rounds.
 
 use crate::dd::{eval_dd, Dd};
 use crate::eval::{branch_pattern, eval_ordered, gauss};
@@ -82,10 +85,12 @@ const SCAN: (f64, f64) = (-40.0, 40.0);
 const SCAN_STEP: f64 = 1.0 / 128.0;
 /// The widest a window may reach on either side, relative to `max(1, |x0|)`.
 const MAX_HALF_WIDTH: f64 = 3.0;
-/// A periodic function's roots never end: only this many, those nearest 0, are tried
-/// per precision (each window costs a polynomial per element, each try a scan and
-/// fits at compile time).
-const MAX_PERIODIC_WINDOWS: usize = 8;
+/// How many roots, those nearest 0, are tried per precision (each window costs a
+/// polynomial per element, each try a scan and fits at compile time). No built-in's
+/// non-periodic function has more than 2; a periodic one's never end, and a
+/// function whose value is rounding noise has hundreds of sign changes, none of
+/// which a window could fix.
+const MAX_ROOTS_TRIED: usize = 8;
 
 /// Evaluates `root` as f32 code would: every operation rounded to f32, the
 /// functions from std's f32 math (within an ULP, like the runtime's). The difference
@@ -319,6 +324,18 @@ fn roots(s: &Subject) -> Vec<f64> {
         }
         prev_x = x;
         prev = y;
+    }
+    found
+}
+
+/// The roots a window is tried at: all of them, in increasing order, up to
+/// `MAX_ROOTS_TRIED`; beyond, the `MAX_ROOTS_TRIED` nearest 0, nearest first. Each
+/// try costs a scan and fits: the tries are bounded, not only the windows.
+fn roots_to_try(s: &Subject) -> Vec<f64> {
+    let mut found = roots(s);
+    if found.len() > MAX_ROOTS_TRIED {
+        found.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        found.truncate(MAX_ROOTS_TRIED);
     }
     found
 }
@@ -663,7 +680,7 @@ pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> 
     // A periodic function has roots everywhere; most need no window (snake's
     // parameter gradient, `[2u·sin(u)·cos(u) - sin(u)²] / alpha²`, cancels only near
     // its first few roots, where its terms are of the size of the result): only the
-    // MAX_PERIODIC_WINDOWS nearest 0 are tried.
+    // MAX_ROOTS_TRIED nearest 0 are tried, as for every function.
     let periodic = g.reachable(&[root]).iter().any(|&id| {
         matches!(
             g.node(id),
@@ -690,13 +707,7 @@ pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> 
             periodic,
         };
         let scale = scaling(&s);
-        let mut found = roots(&s);
-        if periodic {
-            // Each try costs a scan and fits: bound the tries, not only the windows.
-            found.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
-            found.truncate(MAX_PERIODIC_WINDOWS);
-        }
-        for x0 in found {
+        for x0 in roots_to_try(&s) {
             if let Some(w) = window(&s, x0, scale) {
                 // Overlapping windows would make the select ambiguous; keep the first.
                 let (lo, hi) = (w.center_hi + w.low, w.center_hi + w.high);
@@ -730,6 +741,41 @@ mod tests {
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
         assert!(root_windows(&d.graph, d.forward, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_noisy_function_is_tried_at_its_roots_nearest_0_only() {
+        // `x / clamp(x, x, x)` is 1 but for rounding: its derivative is rounding
+        // noise, whose sign changes hundreds of times in the scan range. Trying each
+        // took half a minute of a debug build (a CI timeout in the property tests).
+        let d = &compile_str("F(x) = -0.4104 * x / clamp(x, x, x);").expect("ok")[0];
+        let s = Subject {
+            g: &d.graph,
+            order: d.graph.reachable(&[d.derivative]),
+            root: d.derivative,
+            precision: Precision::Double,
+            params: Vec::new(),
+            periodic: false,
+        };
+        let all = roots(&s);
+        assert!(all.len() > 100, "{}", all.len());
+        let tried = roots_to_try(&s);
+        assert_eq!(tried.len(), MAX_ROOTS_TRIED);
+        let nearest = tried.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        assert_eq!(
+            all.iter().filter(|x| x.abs() <= nearest).count(),
+            MAX_ROOTS_TRIED
+        );
+        // A function with few roots is tried at each, in order.
+        let m = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
+        let s = Subject {
+            order: m.graph.reachable(&[m.second_derivative]),
+            root: m.second_derivative,
+            g: &m.graph,
+            ..s
+        };
+        assert_eq!(roots_to_try(&s), roots(&s));
+        assert_eq!(roots(&s).len(), 2);
     }
 
     #[test]
