@@ -399,6 +399,5 @@ builtins! {
     squared_relu: "squared_relu";
     snake: "snake",
         f64 misses ["snake(alpha=0.3) d_alpha"] = "issue 3: ∂alpha 10.4 EPS (abs, near its root at x = -25.96, u = αx = -7.79) with alpha = 0.3: α^-2·(u·sin 2u - sin² u) cancels to about 2 EPS before the factor α^-2 = 11; the windows in u cover only the roots at |u| 1.17 and 4.60";
-    tanhexp: "tanhexp",
-        f32 misses ["second_derivative"] = "issue 3: f'' 13.5 ULP at x = 3.84, a normal result (-2.6e-36) from a subnormal sech²(e^x) (1.4e-40) times e^2x (55.0 at x = 3.64 before the fused sech2_exp)";
+    tanhexp: "tanhexp";
 }

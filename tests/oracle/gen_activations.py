@@ -208,7 +208,8 @@ R = [
         lambda b: [(always, x * sigmoid(b * x))], ranges=[(-500, -60, 60)],
         more=[{"beta": "0.7"}]),
     Act("mish", [], {}, None, lambda: [(always, x * sp.tanh(softplus(x)))],
-        ranges=[(-750, 40, 100), (-105, -80, 50), (-5, 5, 100)]),
+        # (20, 60): f'' nears f32's smallest normal there, from factors subnormal in f32.
+        ranges=[(-750, 40, 100), (-105, -80, 50), (-5, 5, 100), (20, 60, 40)]),
     Act("softplus", ["beta", "threshold"], {"beta": "1", "threshold": "20"},
         {"beta": "2", "threshold": "10"},
         lambda b, t: [(lambda xv, p: p["beta"] * xv > p["threshold"], x),
@@ -256,7 +257,8 @@ R = [
         lambda t, v: [(lambda xv, p: xv > p["threshold"], x), (always, v)],
         kinks=lambda p: [p["threshold"]]),
     Act("quick_gelu", [], {}, None, lambda: [(always, x * sigmoid(sp.Rational("1.702") * x))],
-        ranges=[(-440, -40, 60), (-65, -45, 30)]),
+        # (25, 70): f'' nears f32's smallest normal there, from factors subnormal in f32.
+        ranges=[(-440, -40, 60), (-65, -45, 30), (25, 70, 40)]),
     Act("squareplus", ["b"], {"b": "4"}, {"b": "0.5"},
         lambda b: [(always, (x + sp.sqrt(x ** 2 + b)) / 2)], more=[{"b": "0.3"}]),
     Act("squared_relu", [], {}, None,
@@ -270,7 +272,8 @@ R = [
             [(-mp.pi / 2 + 2 * k * mp.pi) / (2 * p["alpha"]) for k in range(-80, 81)]
             if col == "derivative" else [])),
     Act("tanhexp", [], {}, None, lambda: [(always, x * sp.tanh(sp.exp(x)))],
-        ranges=[(-110, 25, 80)]),
+        # (2.5, 5): f'' nears f32's smallest normal there, from sech²(e^x) subnormal in f32.
+        ranges=[(-110, 25, 80), (2.5, 5, 40)]),
 ]
 
 

@@ -244,7 +244,9 @@ pub struct Programs {
     pub derivative: Program,
     /// `(f(x), f'(x))`, sharing their common work.
     pub forward_and_derivative: Program,
-    /// `f''(x)`
+    /// `f''(x)`, built for f64 in both precisions: f32 code evaluates the second
+    /// derivative in f64, from the input and the parameters as f32 holds them, and
+    /// rounds the result once (see [`crate::emit::emit_wide_body`]).
     pub second_derivative: Program,
     /// `∂f/∂p` for each parameter, in declaration order.
     pub param_derivatives: Vec<Program>,
@@ -258,7 +260,7 @@ impl Programs {
             forward: one(def.forward),
             derivative: one(def.derivative),
             forward_and_derivative: Program::new(def, &[def.forward, def.derivative], precision),
-            second_derivative: one(def.second_derivative),
+            second_derivative: Program::new(def, &[def.second_derivative], Precision::Double),
             param_derivatives: def.param_derivatives.iter().map(|&d| one(d)).collect(),
         }
     }

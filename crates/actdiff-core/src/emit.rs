@@ -365,18 +365,48 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
 /// A straight-line body computing `roots`, each guarded so that a NaN input or
 /// parameter yields NaN; evaluates to the single result or a tuple of them.
 pub fn emit_body(def: &Definition, roots: &[NodeId]) -> TokenStream {
-    emit_body_reading(def, roots, &quote!(self))
+    emit_body_reading(def, roots, Some(&quote!(self)))
 }
 
-/// [`emit_body`], reading the parameters from the fields of `receiver` (a local
-/// copy of `self`, say) instead of `self`.
-fn emit_body_reading(def: &Definition, roots: &[NodeId], receiver: &TokenStream) -> TokenStream {
-    let g = &def.graph;
+/// The body of the function `root` that f32 code evaluates in f64 and rounds once
+/// (the second derivative: its formula is the longest, cancels the most, and
+/// multiplies tail-small factors that are subnormal in f32, such as tanhexp's
+/// `sech²(e^x)` at x = 3.9, whose product with `e^2x` came out 1,589 ULP off). The
+/// body is a generic inner function of the input and the parameters it reads, called
+/// at `f64` for `f32` and at `T` otherwise, so f64 code is unchanged.
+pub fn emit_wide_body(def: &Definition, root: NodeId) -> TokenStream {
     let p = private();
+    let body = emit_body_reading(def, &[root], None);
+    let used = used_params(def, &[root]);
+    let locals: Vec<Ident> = used.iter().map(|&i| param_local(i)).collect();
+    let fields: Vec<&Ident> = used
+        .iter()
+        .map(|&i| &def.header.params[usize::from(i)].name)
+        .collect();
+    quote! {
+        #[inline(always)]
+        fn in_precision<T: #p::Real>(x: T, #(#locals: T),*) -> T {
+            #body
+        }
+        if <T as #p::Real>::SINGLE {
+            <T as #p::Real>::from_f64(in_precision::<f64>(
+                <T as #p::Real>::to_f64(x),
+                #(<T as #p::Real>::to_f64(self.#fields)),*
+            ))
+        } else {
+            in_precision::<T>(x, #(self.#fields),*)
+        }
+    }
+}
+
+/// For each root, the variables (the input, the parameters) whose NaN the formula
+/// would not carry to the result, so the body returns it explicitly.
+fn nan_guards(def: &Definition, roots: &[NodeId]) -> Vec<Vec<Node>> {
+    let g = &def.graph;
     let vars: Vec<Node> = std::iter::once(Node::Input)
         .chain((0..def.header.params.len() as u16).map(Node::Param))
         .collect();
-    let guards: Vec<Vec<Node>> = roots
+    roots
         .iter()
         .map(|&r| {
             vars.iter()
@@ -384,16 +414,39 @@ fn emit_body_reading(def: &Definition, roots: &[NodeId], receiver: &TokenStream)
                 .filter(|&v| !carries_nan(g, r, v))
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// The parameters a body of `roots` reads: in the formulas or in a NaN guard.
+fn used_params(def: &Definition, roots: &[NodeId]) -> Vec<u16> {
+    let g = &def.graph;
+    let order = g.reachable(roots);
+    let guards = nan_guards(def, roots);
+    (0..def.header.params.len() as u16)
+        .filter(|&i| {
+            let var = Node::Param(i);
+            order.iter().any(|&id| g.node(id) == var) || guards.iter().any(|gs| gs.contains(&var))
+        })
+        .collect()
+}
+
+/// [`emit_body`], reading the parameters from the fields of `receiver` (a local
+/// copy of `self`, say) instead of `self`; with no receiver, from locals already in
+/// scope (the arguments of [`emit_wide_body`]'s inner function).
+fn emit_body_reading(
+    def: &Definition,
+    roots: &[NodeId],
+    receiver: Option<&TokenStream>,
+) -> TokenStream {
+    let g = &def.graph;
+    let p = private();
+    let guards = nan_guards(def, roots);
     let order = g.reachable(roots);
     let mut stmts = Vec::new();
-    for (i, param) in def.header.params.iter().enumerate() {
-        let var = Node::Param(i as u16);
-        let used =
-            order.iter().any(|&id| g.node(id) == var) || guards.iter().any(|gs| gs.contains(&var));
-        if used {
-            let l = param_local(i as u16);
-            let field = &param.name;
+    if let Some(receiver) = receiver {
+        for i in used_params(def, roots) {
+            let l = param_local(i);
+            let field = &def.header.params[usize::from(i)].name;
             stmts.push(quote!(let #l: T = #receiver.#field;));
         }
     }
@@ -659,7 +712,7 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
     let forward = emit_body(def, &[def.forward]);
     let derivative = emit_body(def, &[def.derivative]);
     let both = emit_body(def, &[def.forward, def.derivative]);
-    let second = emit_body(def, &[def.second_derivative]);
+    let second = emit_wide_body(def, def.second_derivative);
     let arms = def.param_derivatives.iter().enumerate().map(|(i, &d)| {
         let body = emit_body(def, &[d]);
         quote!(#i => { #body })
@@ -679,7 +732,7 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
         // for every element and does not vectorize.
         let this = quote!(this);
         let fused = def.param_derivatives.iter().enumerate().map(|(i, &d)| {
-            let body = emit_body_reading(def, &[def.derivative, d], &this);
+            let body = emit_body_reading(def, &[def.derivative, d], Some(&this));
             quote!(#i => {
                 let #this: Self = *self;
                 #p::backward_with_param_gradient(self, index, xs, grad_out, grad_in, #[inline(always)] move |x: T| -> (T, T) { #body })

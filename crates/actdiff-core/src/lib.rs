@@ -80,10 +80,27 @@ impl Definition {
             })
             .collect();
         let defaults: Vec<f64> = header.params.iter().map(|p| p.default).collect();
+        // f32 code evaluates the second derivative in f64 (see `emit`): it needs only
+        // the f64 windows, unless it is the same node as a function f32 code
+        // evaluates in f32 (`exp(x)` is its own derivative).
+        let both = [refine::Precision::Single, refine::Precision::Double];
+        let only_second = |r: NodeId| {
+            r == second_derivative
+                && r != forward
+                && r != derivative
+                && !param_derivatives.contains(&r)
+        };
         let windows = [forward, derivative, second_derivative]
             .into_iter()
             .chain(param_derivatives.iter().copied())
-            .map(|r| (r, refine::root_windows(&graph, r, &defaults)))
+            .map(|r| {
+                let precisions = if only_second(r) {
+                    &both[1..]
+                } else {
+                    &both[..]
+                };
+                (r, refine::root_windows(&graph, r, &defaults, precisions))
+            })
             .filter(|(_, w)| !w.is_empty())
             .collect();
         Definition {

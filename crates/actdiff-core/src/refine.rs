@@ -21,7 +21,9 @@
 //! added back (`mul_err(p, x)`) and the polynomial multiplied by `p^k` (snake's
 //! parameter gradient is such a function with `k = -2`).
 //!
-//! The derivative, the second derivative and every parameter gradient are refined.
+//! The derivative, the second derivative and every parameter gradient are refined
+//! (the second derivative in f64 only: f32 code evaluates it in f64, see
+//! `emit::emit_wide_body`).
 //! Only the `MAX_ROOTS_TRIED` (8) roots nearest 0 are tried per precision: a
 //! periodic function (one with `sin`, `cos` or their double-angle forms in it) has
 //! roots without end, and a function that is rounding noise has hundreds (the
@@ -674,9 +676,14 @@ fn read_params(s: &Subject) -> Vec<(u16, f64)> {
         .collect()
 }
 
-/// The windows for one generated function, for both precisions, with the
+/// The windows for one generated function, for each of `precisions`, with the
 /// parameters at `params` (the declared defaults; empty without parameters).
-pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> {
+pub fn root_windows(
+    g: &Graph,
+    root: NodeId,
+    params: &[f64],
+    precisions: &[Precision],
+) -> Vec<RootWindow> {
     // A periodic function has roots everywhere; most need no window (snake's
     // parameter gradient, `[2u·sin(u)·cos(u) - sin(u)²] / alpha²`, cancels only near
     // its first few roots, where its terms are of the size of the result): only the
@@ -688,7 +695,7 @@ pub fn root_windows(g: &Graph, root: NodeId, params: &[f64]) -> Vec<RootWindow> 
         )
     });
     let mut windows: Vec<RootWindow> = Vec::new();
-    for precision in [Precision::Single, Precision::Double] {
+    for &precision in precisions {
         // f32 code holds the parameters rounded to f32: its roots are those of the
         // function with the rounded values.
         let params = params
@@ -730,17 +737,19 @@ mod tests {
     use super::*;
     use crate::compile_str;
 
+    const BOTH: [Precision; 2] = [Precision::Single, Precision::Double];
+
     #[test]
     fn finds_the_root_of_the_mish_derivative() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let w = root_windows(&d.graph, d.derivative, &[]);
+        let w = root_windows(&d.graph, d.derivative, &[], &BOTH);
         assert_eq!(w.len(), 2, "{w:?}");
         assert_eq!(w[0].precision, Precision::Single);
         assert_eq!(w[1].precision, Precision::Double);
         assert!((w[0].center_hi + w[0].center_lo + 1.192_431_214_515_495).abs() < 1e-14);
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
-        assert!(root_windows(&d.graph, d.forward, &[]).is_empty());
+        assert!(root_windows(&d.graph, d.forward, &[], &BOTH).is_empty());
     }
 
     #[test]
@@ -852,7 +861,7 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f32() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative, &[]);
+        let windows = root_windows(&d.graph, d.derivative, &[], &BOTH);
         // Held to the level accepted outside windows.
         assert!(check_f32_window(&d.graph, d.derivative, &windows[0], ACCEPTED_ULPS) > 1000);
     }
@@ -864,7 +873,7 @@ mod tests {
         // no window and mish'' was 405 ULP off next to it. Evaluated in f64, the
         // window meets the tight bound.
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.second_derivative, &[]);
+        let windows = root_windows(&d.graph, d.second_derivative, &[], &BOTH);
         let single: Vec<&RootWindow> = windows
             .iter()
             .filter(|w| w.precision == Precision::Single)
@@ -880,7 +889,7 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f64() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative, &[]);
+        let windows = root_windows(&d.graph, d.derivative, &[], &BOTH);
         let w = windows
             .iter()
             .find(|w| w.precision == Precision::Double)
@@ -916,7 +925,7 @@ mod tests {
         // At b = 1 the function is g(b·x) for every b: its windows are in u = b·x and
         // apply at any b; at b = 2 they apply at b = 2 only.
         for (b, root) in [(1.0, -1.278_464_5), (2.0, -0.639_232_3)] {
-            let windows = root_windows(&d.graph, d.derivative, &[b]);
+            let windows = root_windows(&d.graph, d.derivative, &[b], &BOTH);
             assert!(!windows.is_empty());
             for w in &windows {
                 if b == 1.0 {
@@ -928,7 +937,7 @@ mod tests {
             }
         }
         // f'' = b · silu''(b·x): scaled by b.
-        let windows = root_windows(&d.graph, d.second_derivative, &[1.0]);
+        let windows = root_windows(&d.graph, d.second_derivative, &[1.0], &BOTH);
         assert!(!windows.is_empty());
         assert!(
             windows.iter().all(|w| w.scale == Some((0, 1))),
@@ -936,7 +945,7 @@ mod tests {
         );
         // A parameter that is not a scale of x keeps the equality test.
         let d = &compile_str("Q(x; c = 1) = x * sigmoid(x + c - 1);").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative, &[1.0]);
+        let windows = root_windows(&d.graph, d.derivative, &[1.0], &BOTH);
         assert!(!windows.is_empty());
         assert!(windows
             .iter()

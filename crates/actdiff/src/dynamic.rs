@@ -321,9 +321,15 @@ impl Dynamic {
     /// register file lives on the stack: the scalar methods allocate nothing.
     #[inline]
     fn scalar<T: Real, const K: usize>(&self, p: &Program, x: T) -> [T; K] {
+        self.scalar_with(p, x, &self.params)
+    }
+
+    /// [`Dynamic::scalar`] with these parameter values.
+    #[inline]
+    fn scalar_with<T: Real, const K: usize>(&self, p: &Program, x: T, params: &[f64]) -> [T; K] {
         const STACK: usize = 32;
         let run = |regs: &mut [T]| {
-            let mut m = Machine::new(regs, p, &self.params, 1);
+            let mut m = Machine::new(regs, p, params, 1);
             m.run(p, &[x]);
             std::array::from_fn(|k| m.output(p, k, 1)[0])
         };
@@ -715,8 +721,28 @@ impl<T: Real> Activation<T> for Dynamic {
     }
 
     fn second_derivative_finite(&self, x: T) -> T {
-        let [d2] = self.scalar(&self.programs::<T>().second_derivative, x);
-        d2
+        let p = &self.programs::<T>().second_derivative;
+        if T::SINGLE {
+            // In f64 from the f32 input and parameters, rounded once, as generated
+            // f32 code evaluates it (the program is built for f64).
+            let single = |v: f64| f64::from(v as f32);
+            let mut stack = [0.0; 8];
+            let mut heap = Vec::new();
+            let params = if self.params.len() <= stack.len() {
+                &mut stack[..self.params.len()]
+            } else {
+                heap.resize(self.params.len(), 0.0);
+                &mut heap[..]
+            };
+            for (w, &v) in params.iter_mut().zip(&self.params) {
+                *w = single(v);
+            }
+            let [d2] = self.scalar_with::<f64, 1>(p, x.to_f64(), params);
+            T::from_f64(d2)
+        } else {
+            let [d2] = self.scalar(p, x);
+            d2
+        }
     }
 
     fn param_derivative_finite(&self, index: usize, x: T) -> T {
