@@ -447,12 +447,18 @@ activation! {
     // rewrite to sin2x1p sees 1 + 2·sin·cos). The engine's windows in u take u + e.
     // sin(2u) is written 2·sin(u)·cos(u), which shares sin(u)'s reduction: as
     // sin2x1p(u) - 1 it made the forward 2.7 times slower.
+    //
+    // The correction is first order in e, which holds while e is far below 1: within
+    // sin's documented range (|u| < 2^20), and below |x| = 1e30, past which the
+    // gradient in alpha's correction, 2·cos²(u)·x·e, overflowed f32 into inf·0 = NaN
+    // (at x = -3.1e38 with alpha = 1, where e = 0). Beyond, the plain formula.
     pub Snake(x; learn alpha = 1) where alpha != 0 = {
         let u = alpha * x;
         let e = mul_err(alpha, x);
         let finite = x - x <= 0;
+        let corrected = abs(u) < 1048576 && abs(x) < 1e30;
         x + (if finite { powi(sin(u), 2) / alpha } else { 0 })
-            + (if finite { 2 * sin(u) * cos(u) * e / alpha } else { 0 })
+            + (if corrected { 2 * sin(u) * cos(u) * e / alpha } else { 0 })
     };
 
     /// TanhExp (Liu and Di, 2020): `x·tanh(exp(x))`. Above 20, where `tanh(exp(x))`
