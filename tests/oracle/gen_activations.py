@@ -197,7 +197,8 @@ R = [
     Act("gelu", [], {}, None,
         # x/2 (1 + erf(x/sqrt 2)), written with erfc so that mpmath keeps the left tail
         lambda: [(always, x / 2 * sp.erfc(-x * SQRT1_2))],
-        ranges=[(-40, -5, 80), (-39, -13, 60)]),
+        # (-13.4, -12.9): f and f' near f32's smallest normal, from erfc subnormal in f32.
+        ranges=[(-40, -5, 80), (-39, -13, 60), (-13.4, -12.9, 30)]),
     Act("gelu(approximate=tanh)", [], {}, None,
         # x/2 (1 + tanh(v)) = x sigmoid(2v), the same function with no 1 + tanh to absorb
         lambda: [(always, x * sigmoid(2 * C_TANH * (x + sp.Rational("0.044715") * x ** 3)))],
@@ -266,7 +267,8 @@ R = [
         kinks=lambda p: [0]),
     Act("snake", ["alpha"], {"alpha": "1"}, {"alpha": "0.5"},
         lambda a: [(always, x + sp.sin(a * x) ** 2 / a)],
-        domain=100, more=[{"alpha": "0.3"}],
+        # (±7.7, ±7.9): beside the roots of ∂alpha at |alpha·x| = 7.79, which have no window.
+        domain=100, more=[{"alpha": "0.3"}], ranges=[(-7.9, -7.7, 20), (7.7, 7.9, 20)],
         # f' = 1 + sin(2 alpha x) touches 0 (no sign change) at 2 alpha x = -pi/2 + 2k pi
         extra_roots=lambda col, p: (
             [(-mp.pi / 2 + 2 * k * mp.pi) / (2 * p["alpha"]) for k in range(-80, 81)]
