@@ -456,7 +456,7 @@ activation! {
         let u = alpha * x;
         let e = mul_err(alpha, x);
         let finite = x - x <= 0;
-        let corrected = abs(u) < 1048576 && abs(x) < 1e30;
+        let corrected = u > -1048576 && u < 1048576 && x > -1e30 && x < 1e30;
         x + (if finite { powi(sin(u), 2) / alpha } else { 0 })
             + (if corrected { 2 * sin(u) * cos(u) * e / alpha } else { 0 })
     };
