@@ -24,7 +24,7 @@
 //! The derivative, the second derivative and every parameter gradient are refined
 //! (the second derivative in f64 only: f32 code evaluates it in f64, see
 //! `emit::emit_wide_body`).
-//! Only the `MAX_ROOTS_TRIED` (8) roots nearest 0 are tried per precision: a
+//! Only the `MAX_ROOTS_TRIED` (12) roots nearest 0 are tried per precision: a
 //! periodic function (one with `sin`, `cos` or their double-angle forms in it) has
 //! roots without end, and a function that is rounding noise has hundreds (the
 //! derivative of `x / clamp(x, x, x)` changes sign 288 times in the scan range, and
@@ -91,8 +91,11 @@ const MAX_HALF_WIDTH: f64 = 3.0;
 /// polynomial per element, each try a scan and fits at compile time). No built-in's
 /// non-periodic function has more than 2; a periodic one's never end, and a
 /// function whose value is rounding noise has hundreds of sign changes, none of
-/// which a window could fix.
-const MAX_ROOTS_TRIED: usize = 8;
+/// which a window could fix. Snake's gradient in alpha, `sin u·(2u·cos u - sin u)/α²`
+/// with `u = αx`, needs f32 windows at the roots of `2u·cos u = sin u` out to
+/// |u| = 7.79 (10.25 ULP beside it without one); its roots at multiples of π, where
+/// the factor `sin u` vanishes, need none but count as tries.
+const MAX_ROOTS_TRIED: usize = 12;
 
 /// Evaluates `root` as f32 code would: every operation rounded to f32, the
 /// functions from std's f32 math (within an ULP, like the runtime's). The difference
@@ -582,6 +585,14 @@ fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow
     // A margin, and at least the absolute-error zone on both sides.
     let low = -(left * 1.1).max(2e-3 * scale);
     let high = (right * 1.1).max(2e-3 * scale);
+    // A symmetric window puts the fit's middle node at d = half·cos(π/2), 1e-18 from
+    // the root, where `q`, a quotient of two nearly zero numbers, is lost (snake's
+    // gradient in alpha at u = 7.79 got coefficients of 1e20 and no window).
+    let high = if high == -low {
+        high * (1.0 + 1.0 / 64.0)
+    } else {
+        high
+    };
     let pattern = branch_pattern(s.g, &[s.root], x0, &s.params);
     if (0..=64).any(|k| {
         let x = x0 + low + (high - low) * k as f64 / 64.0;
