@@ -1,0 +1,126 @@
+//! Every built-in's f64 code against its formula evaluated in double-double: for each
+//! built-in and column (forward, f', f'', every parameter derivative), the largest
+//! error in f64 ULPs, and where. The reference is the engine's double-double
+//! interpreter (`actdiff_core::dd::eval_dd`, about 2^-100 per operation) on the
+//! built-in's own definition, so it finds where f64 rounding fails the formula, not
+//! where the formula fails the mathematics (the oracle tests judge that).
+//!
+//! ```text
+//! cargo run --release --example f64_vs_dd
+//! ```
+//!
+//! The grid: steps of 1/64 over [-800, 800] and 20,000 magnitudes log-spaced from
+//! 1e-300 to 1e300 of each sign. Where the reference changes sign within
+//! `1e-3·max(1, |x|)` (a root), the error is the smaller of the ULPs and the absolute
+//! error in epsilons, as the accuracy tests count it; subnormal references are
+//! skipped, and so is snake beyond f64 `sin`'s documented range (|x| ≤ 2^20). A line
+//! ends in `<== above target` above 4 ULP (forward) or 8 (the others).
+
+use actdiff::prelude::*;
+use actdiff_core::dd::{eval_dd, Dd};
+use actdiff_core::graph::NodeId;
+
+/// The spacing above `|v|` among f64 values; the smallest subnormal below the normals.
+fn ulp64(v: f64) -> f64 {
+    let a = v.abs();
+    if a < f64::MIN_POSITIVE {
+        return f64::from_bits(1);
+    }
+    let next = f64::from_bits(a.to_bits() + 1);
+    if next.is_finite() {
+        next - a
+    } else {
+        a - f64::from_bits(a.to_bits() - 1)
+    }
+}
+
+/// One column: its name, its node in the definition, and the f64 function.
+type Column<'a> = (String, NodeId, Box<dyn Fn(f64) -> f64 + 'a>);
+
+fn main() {
+    let mut xs: Vec<f64> = (-800 * 64..=800 * 64)
+        .map(|k| f64::from(k) / 64.0 + 1.0 / 1024.0)
+        .collect();
+    for k in 0..20_000 {
+        let m = 10f64.powf(-300.0 + 600.0 * f64::from(k) / 20_000.0);
+        xs.extend([m, -m]);
+    }
+    for a in Builtin::<f64>::all() {
+        let text = format!("{};", a.info().definition());
+        let def = match actdiff_core::compile_str(&text) {
+            Ok(defs) => defs.into_iter().next(),
+            Err(e) => {
+                eprintln!("{}: {e}", a.name());
+                std::process::exit(1);
+            }
+        };
+        let Some(def) = def else { continue };
+        let params: Vec<Dd> = (0..a.info().params.len())
+            .map(|i| Dd::from_f64(a.param(i)))
+            .collect();
+        let a = &a;
+        let mut columns: Vec<Column> = vec![
+            ("f".into(), def.forward, Box::new(|x| a.forward(x))),
+            ("f'".into(), def.derivative, Box::new(|x| a.derivative(x))),
+            (
+                "f''".into(),
+                def.second_derivative,
+                Box::new(|x| a.second_derivative(x)),
+            ),
+        ];
+        for (i, &d) in def.param_derivatives.iter().enumerate() {
+            columns.push((
+                format!("∂{}", a.info().params[i].name),
+                d,
+                Box::new(move |x| a.param_derivative(i, x)),
+            ));
+        }
+        for (name, root, f) in &columns {
+            let order = def.graph.reachable(&[*root]);
+            let reference =
+                |x: f64| eval_dd(&def.graph, &order, Dd::from_f64(x), &params)[root.0 as usize];
+            let mut worst = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+            for &x in &xs {
+                if a.name() == "snake" && x.abs() > 1_048_576.0 {
+                    continue;
+                }
+                let want = reference(x);
+                if !want.hi.is_finite() || (want.hi != 0.0 && want.hi.abs() < f64::MIN_POSITIVE) {
+                    continue;
+                }
+                let got = f(x);
+                if got.is_nan() {
+                    worst = (f64::INFINITY, x, got, want.hi);
+                    continue;
+                }
+                let diff = ((got - want.hi) - want.lo).abs();
+                let mut err = diff / ulp64(want.hi);
+                if err > 4.0 {
+                    let d = 1e-3 * x.abs().max(1.0);
+                    let (l, r) = (reference(x - d).hi, reference(x + d).hi);
+                    if (l < 0.0) != (r < 0.0) || l == 0.0 || r == 0.0 {
+                        err = err.min(diff / f64::EPSILON);
+                    }
+                }
+                if err > worst.0 {
+                    worst = (err, x, got, want.hi);
+                }
+            }
+            let target = if name == "f" { 4.0 } else { 8.0 };
+            println!(
+                "{:24} {:8} max {:10.2} ULP at x = {:e}: f64 {:e}, double-double {:e}{}",
+                a.name(),
+                name,
+                worst.0,
+                worst.1,
+                worst.2,
+                worst.3,
+                if worst.0 > target {
+                    "  <== above target"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+}
