@@ -8,9 +8,9 @@
 //! ```
 //!
 //! The grid: steps of 1/1024 over [-160, 160] and 20,000 magnitudes log-spaced from
-//! 1e-40 to 3e38 of each sign, about 370,000 points. Where the f64 value changes sign
-//! within `1e-3·max(1, |x|)` (a root), the error is the smaller of the ULPs and the
-//! absolute error in f32 epsilons, as the accuracy tests count it; subnormal f64
+//! 1e-40 to 3e38 of each sign, about 370,000 points. The metric is the accuracy
+//! tests' (`tests/common/oracle.rs`), with the f64 value as the reference and
+//! absolute error where it changes sign within `1e-3·max(1, |x|)`; subnormal f64
 //! values are skipped (the accuracy tests measure them apart), and so is snake beyond
 //! f32 `sin`'s documented range (|x| ≤ 65536). A line ends in `<== above target` where
 //! the error exceeds 4 ULP (forward) or 8 (the others), and a NaN where f64 has a
@@ -19,22 +19,11 @@
 //! f64 is a reference for f32 to within a few f64 ULPs, 2^-29 of an f32 ULP, except
 //! where f64's own formula fails: this finds f32's misses, not f64's.
 
-use actdiff::prelude::*;
+#[path = "../tests/common/oracle.rs"]
+mod oracle;
 
-/// The spacing above `|v|` among f32 values (below, for `f32::MAX`); the smallest
-/// subnormal for subnormal and zero `v`.
-fn ulp32(v: f32) -> f64 {
-    let a = v.abs();
-    if a < f32::MIN_POSITIVE {
-        return f64::from(f32::from_bits(1));
-    }
-    let next = f32::from_bits(a.to_bits() + 1);
-    if next.is_finite() {
-        f64::from(next) - f64::from(a)
-    } else {
-        f64::from(a) - f64::from(f32::from_bits(a.to_bits() - 1))
-    }
-}
+use actdiff::prelude::*;
+use oracle::{root_beside, ulp_error_f32, Case};
 
 /// One column: its name and the f32 and f64 functions.
 type Column<'a> = (
@@ -94,17 +83,12 @@ fn main() {
                     continue;
                 }
                 let got = f32_fn(x);
-                if got.is_nan() {
-                    worst = (f64::INFINITY, x, got, want);
-                    continue;
-                }
-                let diff = (f64::from(got) - want).abs();
-                let mut err = diff / ulp32(want as f32);
-                let d = 1e-3 * f64::from(x).abs().max(1.0);
-                let (left, right) = (f64_fn(f64::from(x) - d), f64_fn(f64::from(x) + d));
-                if (left < 0.0) != (right < 0.0) || left == 0.0 || right == 0.0 {
-                    err = err.min(diff / f64::from(f32::EPSILON));
-                }
+                let case = Case {
+                    x: f64::from(x),
+                    hi: want,
+                    lo: 0.0,
+                };
+                let err = ulp_error_f32(got, &case, &root_beside(case.x, f64_fn));
                 if err > worst.0 {
                     worst = (err, x, got, want);
                 }

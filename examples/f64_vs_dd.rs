@@ -10,29 +10,19 @@
 //! ```
 //!
 //! The grid: steps of 1/64 over [-800, 800] and 20,000 magnitudes log-spaced from
-//! 1e-300 to 1e300 of each sign. Where the reference changes sign within
-//! `1e-3·max(1, |x|)` (a root), the error is the smaller of the ULPs and the absolute
-//! error in epsilons, as the accuracy tests count it; subnormal references are
+//! 1e-300 to 1e300 of each sign. The metric is the accuracy tests'
+//! (`tests/common/oracle.rs`), with absolute error where the reference changes sign
+//! within `1e-3·max(1, |x|)`; subnormal references are
 //! skipped, and so is snake beyond f64 `sin`'s documented range (|x| ≤ 2^20). A line
 //! ends in `<== above target` above 4 ULP (forward) or 8 (the others).
+
+#[path = "../tests/common/oracle.rs"]
+mod oracle;
 
 use actdiff::prelude::*;
 use actdiff_core::dd::{eval_dd, Dd};
 use actdiff_core::graph::NodeId;
-
-/// The spacing above `|v|` among f64 values; the smallest subnormal below the normals.
-fn ulp64(v: f64) -> f64 {
-    let a = v.abs();
-    if a < f64::MIN_POSITIVE {
-        return f64::from_bits(1);
-    }
-    let next = f64::from_bits(a.to_bits() + 1);
-    if next.is_finite() {
-        next - a
-    } else {
-        a - f64::from_bits(a.to_bits() - 1)
-    }
-}
+use oracle::{root_beside, ulp_error_f64, Case};
 
 /// One column: its name, its node in the definition, and the f64 function.
 type Column<'a> = (String, NodeId, Box<dyn Fn(f64) -> f64 + 'a>);
@@ -89,18 +79,14 @@ fn main() {
                     continue;
                 }
                 let got = f(x);
-                if got.is_nan() {
-                    worst = (f64::INFINITY, x, got, want.hi);
-                    continue;
-                }
-                let diff = ((got - want.hi) - want.lo).abs();
-                let mut err = diff / ulp64(want.hi);
+                let case = Case {
+                    x,
+                    hi: want.hi,
+                    lo: want.lo,
+                };
+                let mut err = ulp_error_f64(got, &case, &[]);
                 if err > 4.0 {
-                    let d = 1e-3 * x.abs().max(1.0);
-                    let (l, r) = (reference(x - d).hi, reference(x + d).hi);
-                    if (l < 0.0) != (r < 0.0) || l == 0.0 || r == 0.0 {
-                        err = err.min(diff / f64::EPSILON);
-                    }
+                    err = ulp_error_f64(got, &case, &root_beside(x, |x| reference(x).hi));
                 }
                 if err > worst.0 {
                     worst = (err, x, got, want.hi);

@@ -231,6 +231,19 @@ fn parse_activation(file: &str, text: &str) -> Result<ActivationTable, String> {
     })
 }
 
+/// For scans that have no table of roots: `[x]` where `f` changes sign (or is 0) at
+/// `x ± 1e-3·max(1, |x|)`, so that the metric counts absolute error at `x` as it does
+/// beside a listed root; otherwise none.
+pub fn root_beside(x: f64, f: impl Fn(f64) -> f64) -> Vec<f64> {
+    let d = 1e-3 * x.abs().max(1.0);
+    let (left, right) = (f(x - d), f(x + d));
+    if (left < 0.0) != (right < 0.0) || left == 0.0 || right == 0.0 {
+        vec![x]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Whether `x` lies in the absolute-error window of one of `roots`.
 pub fn near_root(x: f64, roots: &[f64]) -> bool {
     roots

@@ -750,6 +750,18 @@ mod tests {
 
     const BOTH: [Precision; 2] = [Precision::Single, Precision::Double];
 
+    /// `root` of `g` in f64, without parameters, not periodic.
+    fn double_subject(g: &Graph, root: NodeId) -> Subject<'_> {
+        Subject {
+            g,
+            order: g.reachable(&[root]),
+            root,
+            precision: Precision::Double,
+            params: Vec::new(),
+            periodic: false,
+        }
+    }
+
     #[test]
     fn finds_the_root_of_the_mish_derivative() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
@@ -769,14 +781,7 @@ mod tests {
         // noise, whose sign changes hundreds of times in the scan range. Trying each
         // took half a minute of a debug build (a CI timeout in the property tests).
         let d = &compile_str("F(x) = -0.4104 * x / clamp(x, x, x);").expect("ok")[0];
-        let s = Subject {
-            g: &d.graph,
-            order: d.graph.reachable(&[d.derivative]),
-            root: d.derivative,
-            precision: Precision::Double,
-            params: Vec::new(),
-            periodic: false,
-        };
+        let s = double_subject(&d.graph, d.derivative);
         let all = roots(&s);
         assert!(all.len() > 100, "{}", all.len());
         let tried = roots_to_try(&s);
@@ -788,12 +793,7 @@ mod tests {
         );
         // A function with few roots is tried at each, in order.
         let m = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let s = Subject {
-            order: m.graph.reachable(&[m.second_derivative]),
-            root: m.second_derivative,
-            g: &m.graph,
-            ..s
-        };
+        let s = double_subject(&m.graph, m.second_derivative);
         assert_eq!(roots_to_try(&s), roots(&s));
         assert_eq!(roots(&s).len(), 2);
     }
@@ -905,14 +905,7 @@ mod tests {
             .iter()
             .find(|w| w.precision == Precision::Double)
             .expect("an f64 window");
-        let s = Subject {
-            g: &d.graph,
-            order: d.graph.reachable(&[d.derivative]),
-            root: d.derivative,
-            precision: Precision::Double,
-            params: Vec::new(),
-            periodic: false,
-        };
+        let s = double_subject(&d.graph, d.derivative);
         let x0 = w.center_hi + w.center_lo;
         let mut checked = 0;
         for k in 0..=7919 {

@@ -725,18 +725,12 @@ impl<T: Real> Activation<T> for Dynamic {
         if T::SINGLE {
             // In f64 from the f32 input and parameters, rounded once, as generated
             // f32 code evaluates it (the program is built for f64).
-            let single = |v: f64| f64::from(v as f32);
-            let mut stack = [0.0; 8];
-            let mut heap = Vec::new();
-            let params = if self.params.len() <= stack.len() {
-                &mut stack[..self.params.len()]
-            } else {
-                heap.resize(self.params.len(), 0.0);
-                &mut heap[..]
-            };
-            for (w, &v) in params.iter_mut().zip(&self.params) {
-                *w = single(v);
-            }
+            let (mut stack, mut heap) = ([0.0; 8], Vec::new());
+            let params = on_stack_or_heap(
+                self.params.iter().map(|&v| f64::from(v as f32)),
+                &mut stack,
+                &mut heap,
+            );
             let [d2] = self.scalar_with::<f64, 1>(p, x.to_f64(), params);
             T::from_f64(d2)
         } else {

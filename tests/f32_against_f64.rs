@@ -1,31 +1,21 @@
 //! Every built-in's f32 code against its f64 code on a dense grid, within the
-//! accuracy targets (forward 4 ULP, the others 8), counted as `tests/accuracy.rs`
-//! counts them: ULPs of the f64 value rounded to f32, or absolute error in f32
-//! epsilons beside a root (a sign change of the f64 value within `1e-3·max(1, |x|)`).
-//! f64 is within 2^-29 of an f32 ULP of the truth wherever its own formula holds, so
-//! this finds f32's misses between the oracle's points, where the tails of products
-//! of tiny factors hide (tanhexp'' was 1,589 ULP off at x = 3.890625, where the oracle
-//! had no point; `examples/f32_vs_f64.rs` is the denser version of this test).
+//! accuracy targets (forward 4 ULP, the others 8), by the oracle's metric
+//! (`common/oracle.rs`, with the f64 value as the reference and absolute error beside
+//! a sign change of it). f64 is within 2^-29 of an f32 ULP of the truth wherever its
+//! own formula holds, so this finds f32's misses between the oracle's points, where
+//! the tails of products of tiny factors hide (tanhexp'' was 1,589 ULP off at
+//! x = 3.890625, where the oracle had no point; `examples/f32_vs_f64.rs` is the
+//! denser version of this test).
 //!
 //! Known misses, skipped here with their figures: gelu's forward and f' on
 //! [-13.5, -12.8] (6.68 and 8.26 ULP at x = -13.145 and -13.304: `erfc(u)` subnormal
 //! in f32 before the product with x); snake beyond f32 `sin`'s documented range.
 
-use actdiff::prelude::*;
+#[path = "common/oracle.rs"]
+mod oracle;
 
-/// The spacing above `|v|` among f32 values (below, for `f32::MAX`).
-fn ulp32(v: f32) -> f64 {
-    let a = v.abs();
-    if a < f32::MIN_POSITIVE {
-        return f64::from(f32::from_bits(1));
-    }
-    let next = f32::from_bits(a.to_bits() + 1);
-    if next.is_finite() {
-        f64::from(next) - f64::from(a)
-    } else {
-        f64::from(a) - f64::from(f32::from_bits(a.to_bits() - 1))
-    }
-}
+use actdiff::prelude::*;
+use oracle::{root_beside, ulp_error_f32, Case};
 
 /// Whether a point is a known miss of a built-in's column (see the module docs).
 fn known_miss(name: &str, column: &str, x: f32) -> bool {
@@ -79,18 +69,14 @@ fn every_builtin_in_f32_is_within_target_of_its_f64() {
                     continue;
                 }
                 let got = f32_at(x);
-                let diff = (f64::from(got) - want).abs();
-                let mut err = if got.is_nan() {
-                    f64::INFINITY
-                } else {
-                    diff / ulp32(want as f32)
+                let case = Case {
+                    x: f64::from(x),
+                    hi: want,
+                    lo: 0.0,
                 };
+                let mut err = ulp_error_f32(got, &case, &[]);
                 if err > *target {
-                    let d = 1e-3 * f64::from(x).abs().max(1.0);
-                    let (l, r) = (f64_at(f64::from(x) - d), f64_at(f64::from(x) + d));
-                    if (l < 0.0) != (r < 0.0) || l == 0.0 || r == 0.0 {
-                        err = err.min(diff / f64::from(f32::EPSILON));
-                    }
+                    err = ulp_error_f32(got, &case, &root_beside(case.x, f64_at));
                 }
                 if err > worst.0 {
                     worst = (err, x);
