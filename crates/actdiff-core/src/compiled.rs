@@ -17,7 +17,7 @@
 //! instruction never writes a register it reads, so an evaluator can borrow its
 //! destination and its operands at once.
 
-use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
+use crate::graph::{CmpOp, Func, Fused, Graph, Node, NodeId};
 pub use crate::refine::Precision;
 use crate::refine::RootWindow;
 use crate::Definition;
@@ -92,8 +92,9 @@ pub enum Op {
     Powi(Reg, i32),
     /// `mul_err(a, b)`: the rounding error of `a * b`.
     MulErr(Reg, Reg),
-    /// `gauss(a) * b` with `gauss(a)` unrounded (see [`crate::graph::Graph::gauss_product`]).
-    GaussMul(Reg, Reg),
+    /// `gauss(a) * b` or `erfc(a) * b` with the function's value unrounded (see
+    /// [`crate::graph::Graph::fused_product`]).
+    FusedMul(Fused, Reg, Reg),
     /// `a < b` (and the other comparisons): 1 or 0.
     Cmp(CmpOp, Reg, Reg),
     /// `c && d` on conditions: 1 or 0.
@@ -126,7 +127,7 @@ impl Op {
             | Op::Min(a, b)
             | Op::Pow(a, b)
             | Op::MulErr(a, b)
-            | Op::GaussMul(a, b)
+            | Op::FusedMul(_, a, b)
             | Op::Cmp(_, a, b)
             | Op::And(a, b)
             | Op::Or(a, b)
@@ -147,7 +148,7 @@ impl Op {
             Op::Min(a, b) => Op::Min(r(a), r(b)),
             Op::Pow(a, b) => Op::Pow(r(a), r(b)),
             Op::MulErr(a, b) => Op::MulErr(r(a), r(b)),
-            Op::GaussMul(a, b) => Op::GaussMul(r(a), r(b)),
+            Op::FusedMul(f, a, b) => Op::FusedMul(f, r(a), r(b)),
             Op::Powi(a, n) => Op::Powi(r(a), n),
             Op::Cmp(op, a, b) => Op::Cmp(op, r(a), r(b)),
             Op::And(a, b) => Op::And(r(a), r(b)),
@@ -338,8 +339,8 @@ impl Builder {
                 Node::Neg(a) => self.op(Op::Neg(v(a))),
                 Node::Add(a, b) => self.op(Op::Add(v(a), v(b))),
                 Node::Sub(a, b) => self.op(Op::Sub(v(a), v(b))),
-                Node::Mul(a, b) => match g.gauss_product(a, b) {
-                    Some((u, other)) => self.op(Op::GaussMul(v(u), v(other))),
+                Node::Mul(a, b) => match g.fused_product(a, b) {
+                    Some((f, u, other)) => self.op(Op::FusedMul(f, v(u), v(other))),
                     None => self.op(Op::Mul(v(a), v(b))),
                 },
                 Node::Div(a, b) => self.op(Op::Div(v(a), v(b))),
@@ -511,7 +512,7 @@ mod tests {
                 Op::Min(..) => min_nan(a(0), a(1)),
                 Op::Pow(..) => a(0).powf(a(1)),
                 Op::MulErr(..) => mul_err(a(0), a(1)),
-                Op::GaussMul(..) => eval_func(Func::Gauss, a(0)) * a(1),
+                Op::FusedMul(f, ..) => eval_func(f.func(), a(0)) * a(1),
                 Op::Powi(_, n) => a(0).powi(n),
                 Op::Cmp(op, ..) => truth(op.apply(a(0), a(1))),
                 Op::And(..) => truth(a(0) != 0.0 && a(1) != 0.0),

@@ -298,10 +298,11 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             let (a, b) = (v(a), v(b));
             quote!(#a - #b)
         }
-        Node::Mul(a, b) => match g.gauss_product(a, b) {
-            Some((u, other)) => {
+        Node::Mul(a, b) => match g.fused_product(a, b) {
+            Some((fused, u, other)) => {
                 let (u, other) = (v(u), v(other));
-                quote!(<T as #p::Real>::gauss_mul(#u, #other))
+                let method = format_ident!("{}", fused.method());
+                quote!(<T as #p::Real>::#method(#u, #other))
             }
             None => {
                 let (a, b) = (v(a), v(b));

@@ -107,6 +107,43 @@ impl Func {
     }
 }
 
+/// A function whose value is kept unrounded into the product that follows it (see
+/// [`Graph::fused_product`]): its results are subnormal far out in its tail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fused {
+    /// `gauss(u) * v`: `Real::gauss_mul`.
+    Gauss,
+    /// `erfc(u) * v`: `Real::erfc_mul`.
+    Erfc,
+}
+
+impl Fused {
+    /// The fused form of `f`, if it has one.
+    pub fn of(f: Func) -> Option<Fused> {
+        match f {
+            Func::Gauss => Some(Fused::Gauss),
+            Func::Erfc => Some(Fused::Erfc),
+            _ => None,
+        }
+    }
+
+    /// The function whose value is fused.
+    pub fn func(self) -> Func {
+        match self {
+            Fused::Gauss => Func::Gauss,
+            Fused::Erfc => Func::Erfc,
+        }
+    }
+
+    /// The `Real` method that computes the fused product.
+    pub fn method(self) -> &'static str {
+        match self {
+            Fused::Gauss => "gauss_mul",
+            Fused::Erfc => "erfc_mul",
+        }
+    }
+}
+
 /// A comparison operator, in DSL form `a < b`, `a <= b`, `a > b`, `a >= b`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CmpOp {
@@ -248,19 +285,26 @@ impl Graph {
         }
     }
 
-    /// For a product `a * b` of `gauss(u)` and a variable factor: `(u, the other
-    /// factor)`. The emitter and the compiled programs evaluate it as one
-    /// `gauss_mul(u, other)`, which in f32 keeps `e^(-u²)` unrounded: rounded on its
-    /// own it is subnormal below `x = -13.2` of gelu, where the products with `x` that
-    /// follow magnify its rounding. A constant factor (gelu's forward has `2/√π`)
-    /// magnifies little and keeps the plain product, which costs less.
-    pub fn gauss_product(&self, a: NodeId, b: NodeId) -> Option<(NodeId, NodeId)> {
-        match (self.node(a), self.node(b)) {
-            (_, Node::Const(_)) | (Node::Const(_), _) => None,
-            (Node::Call(Func::Gauss, u), _) => Some((u, b)),
-            (_, Node::Call(Func::Gauss, u)) => Some((u, a)),
+    /// For a product `a * b` of `gauss(u)` or `erfc(u)` and a variable factor: which
+    /// of the two, `u` and the other factor. The emitter and the compiled programs
+    /// evaluate it as one `gauss_mul(u, other)` or `erfc_mul(u, other)`, which keeps
+    /// the function's value unrounded: rounded on its own it is subnormal (in f32 below
+    /// `x = -13.2` of gelu, in f64 below -37.7), where the products with `x` that follow
+    /// magnify its rounding. A constant factor of `gauss(u)` (gelu's derivative has
+    /// `2/√π`) magnifies little and keeps the plain product, which costs less; a
+    /// constant factor of `erfc(u)` is fused as well: `erfc_mul` rounds once where the
+    /// plain product rounds twice, which counts where the product is a term that
+    /// cancels (gelu' near its root at x = -0.75). The
+    /// simplifier takes such a call out of a product of several factors last, so
+    /// that `c·gauss(u)·v` is fused too (see [`crate::simplify`]).
+    pub fn fused_product(&self, a: NodeId, b: NodeId) -> Option<(Fused, NodeId, NodeId)> {
+        let fused = |call: NodeId, other: NodeId| match self.node(call) {
+            Node::Call(f, u) => Fused::of(f)
+                .filter(|&f| f == Fused::Erfc || !matches!(self.node(other), Node::Const(_)))
+                .map(|f| (f, u, other)),
             _ => None,
-        }
+        };
+        fused(a, b).or_else(|| fused(b, a))
     }
 
     /// The node behind an id.

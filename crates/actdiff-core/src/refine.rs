@@ -33,7 +33,7 @@
 //! trigonometric value rounds.
 
 use crate::dd::{eval_dd, Dd};
-use crate::eval::{branch_pattern, eval_ordered, gauss};
+use crate::eval::{branch_pattern, eval_func, eval_ordered, gauss};
 use crate::graph::{Func, Graph, Node, NodeId};
 
 /// The precision a window is fitted for.
@@ -112,7 +112,15 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32, params: &[f64]) -
             Node::Neg(a) => -at(a),
             Node::Add(a, b) => at(a) + at(b),
             Node::Sub(a, b) => at(a) - at(b),
-            Node::Mul(a, b) => at(a) * at(b),
+            // A fused product (`gauss_mul`, `erfc_mul`) as the runtime computes it: the
+            // function's value not rounded to f32 (here in f64), times the other
+            // factor, rounded once.
+            Node::Mul(a, b) => match g.fused_product(a, b) {
+                Some((f, u, other)) => {
+                    (eval_func(f.func(), f64::from(at(u))) * f64::from(at(other))) as f32
+                }
+                None => at(a) * at(b),
+            },
             Node::Div(a, b) => at(a) / at(b),
             Node::Call(f, a) => {
                 let u = at(a);

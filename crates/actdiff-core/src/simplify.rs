@@ -20,11 +20,17 @@
 //! - a constant added to a select with a literal 0 branch moves into it
 //!   (`1 + if c { b } else { 0 }` → `if c { 1 + b } else { 1 }`), so that the rules
 //!   above see the sum;
+//! - in a product of several factors, `gauss(u)` or `erfc(u)` is taken out last
+//!   (`(gauss(u) * a) * b` → `gauss(u) * (a * b)`, `(c * gauss(u)) * v` →
+//!   `gauss(u) * (c * v)`), so that the product is one fused `gauss_mul` or
+//!   `erfc_mul`, which keeps the function's value unrounded where it is subnormal (see
+//!   `Graph::fused_product`), and no partial product is rounded to the subnormal grid
+//!   before the factors that magnify it;
 //! - a parameter that the `where` clause keeps from zero cancels from a quotient whose
 //!   numerator has it as a factor: `(a * alpha) / alpha` → `a`.
 
 use crate::eval::eval_func;
-use crate::graph::{CmpOp, Func, Graph, Node, NodeId};
+use crate::graph::{CmpOp, Func, Fused, Graph, Node, NodeId};
 use proc_macro2::Span;
 
 impl Graph {
@@ -265,6 +271,10 @@ impl Graph {
             let m = self.mul(a, nb, span);
             return self.neg(m, span);
         }
+        if let Some((call, rest, other)) = self.product_with_fused(a, b) {
+            let factor = self.mul(rest, other, span);
+            return self.mul(call, factor, span);
+        }
         for (sel, other) in [(a, b), (b, a)] {
             if let Node::Select(c, t, e) = self.node(sel) {
                 if self.is_const(t, 0.0) || self.is_const(e, 0.0) {
@@ -275,6 +285,26 @@ impl Graph {
             }
         }
         self.commutative(Node::Mul(a, b), span)
+    }
+
+    /// For `(f(u) * r) * other`, `f` a fused call (`gauss`, `erfc`) and `other` not
+    /// one (so that the rewrite cannot undo itself): `(f(u), r, other)`.
+    fn product_with_fused(&self, a: NodeId, b: NodeId) -> Option<(NodeId, NodeId, NodeId)> {
+        let is_fused =
+            |id: NodeId| matches!(self.node(id), Node::Call(f, _) if Fused::of(f).is_some());
+        if is_fused(a) || is_fused(b) {
+            return None;
+        }
+        for (product, other) in [(a, b), (b, a)] {
+            if let Node::Mul(p, q) = self.node(product) {
+                for (call, rest) in [(p, q), (q, p)] {
+                    if is_fused(call) && !is_fused(rest) {
+                        return Some((call, rest, other));
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// One branch of `(if c { t } else { e }) * other`: a branch that is exactly 0
@@ -470,7 +500,7 @@ impl Graph {
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::{CmpOp, Func, Graph, Node};
+    use crate::graph::{CmpOp, Func, Fused, Graph, Node};
     use proc_macro2::Span;
 
     fn g() -> (Graph, Span) {
@@ -616,6 +646,40 @@ mod tests {
         let opx = g.add(x, one, s);
         let l = g.call(Func::Ln, opx, s);
         assert_eq!(g.node(l), Node::Call(Func::Log1p, x));
+    }
+
+    #[test]
+    fn a_fused_call_is_taken_out_of_a_product_last() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let y = g.param(0, s);
+        let c = g.constant(2.5, s);
+        for f in [Func::Gauss, Func::Erfc] {
+            let call = g.call(f, x, s);
+            // (c·f(x))·y and (f(x)·x)·y: f(x) times the product of the rest.
+            for rest in [c, x] {
+                let partial = g.mul(rest, call, s);
+                let product = g.mul(partial, y, s);
+                let Node::Mul(a, b) = g.node(product) else {
+                    panic!("{:?}", g.node(product))
+                };
+                let other = g.mul(rest, y, s);
+                assert_eq!(
+                    g.fused_product(a, b),
+                    Some((Fused::of(f).unwrap(), x, other))
+                );
+            }
+            // With another fused call as the other factor, nothing moves.
+            let scaled = g.mul(c, call, s);
+            let second = g.call(Func::Gauss, y, s);
+            let both = g.mul(scaled, second, s);
+            assert_eq!(g.node(both), Node::Mul(scaled, second));
+        }
+        // exp's product is not fused and keeps its shape.
+        let e = g.call(Func::Exp, x, s);
+        let scaled = g.mul(c, e, s);
+        let product = g.mul(scaled, y, s);
+        assert_eq!(g.node(product), Node::Mul(scaled, y));
     }
 
     #[test]

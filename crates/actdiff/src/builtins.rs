@@ -125,6 +125,10 @@ activation! {
     // 4097 leaves h 12 bits short of the type and l at most 13 bits, so both products
     // with c_hi = 0.70703125 (1/√2 to 8 bits) are exact; two TwoSums collect the
     // rounding of their sum with c_lo·v, c_lo = 1/√2 - c_hi.
+    // Far left, erfc(u) and e^(-u²) are subnormal (f32 below x = -13, f64 below -37.5)
+    // while the products with x/2 are not: each is written as one product with a
+    // variable factor, which the engine fuses (`erfc_mul`, `gauss_mul`) so that the
+    // subnormal value is never rounded on its own.
     pub Gelu(x) = {
         let v = clamp(x, -40, 40);
         let t = 4097 * v;
@@ -137,7 +141,8 @@ activation! {
         let u = s + r;
         let ub = u - s;
         let d = (p - (s - sb)) + (q - sb) + ((s - (u - ub)) + (r - ub));
-        0.5 * x * (erfc(u) - 1.1283791670955126 * exp(-(u * u)) * d)
+        let half = 0.5 * x;
+        half * erfc(u) - 1.1283791670955126 * exp(-(u * u)) * (half * d)
     };
 
     /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written

@@ -36,7 +36,7 @@ use crate::params::check_constraint;
 use crate::{Activation, ActivationInfo, ParamError, ParamInfo, Real};
 use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
 use actdiff_core::constraints::{resolve, Resolved};
-use actdiff_core::graph::{CmpOp, Func};
+use actdiff_core::graph::{CmpOp, Func, Fused};
 use actdiff_core::print::to_dsl;
 use actdiff_core::refine::RootWindow;
 use actdiff_core::{compile_str, Definition, Diagnostic, Diagnostics};
@@ -434,7 +434,8 @@ fn step<T: Real>(
         Op::Min(a, b) => map2(out, get(a), get(b), T::min),
         Op::Pow(a, b) => map2(out, get(a), get(b), T::pow),
         Op::MulErr(a, b) => map2(out, get(a), get(b), T::mul_err),
-        Op::GaussMul(a, b) => map2(out, get(a), get(b), T::gauss_mul),
+        Op::FusedMul(Fused::Gauss, a, b) => map2(out, get(a), get(b), T::gauss_mul),
+        Op::FusedMul(Fused::Erfc, a, b) => map2(out, get(a), get(b), T::erfc_mul),
         Op::Powi(a, k) => map1(out, get(a), |a| a.powi(k)),
         Op::Cmp(op, a, b) => match op {
             CmpOp::Lt => map2(out, get(a), get(b), |a, b| truth(a < b)),

@@ -130,9 +130,15 @@ pub trait Real:
     fn mul_err(self, b: Self) -> Self;
     /// `gauss(self) · b`, what generated code computes for such a product: in `f32`
     /// from `e^(-x²)` in `f64`, rounded once (on its own `gauss(x)` is subnormal for
-    /// `|x| > 9.3`, and a factor `b` above 1 would magnify that rounding); in `f64` the
-    /// product of the rounded `gauss(self)`.
+    /// `|x| > 9.3`, and a factor `b` above 1 would magnify that rounding); in `f64` from
+    /// `gauss(self)` unrounded, so that a subnormal `gauss(self)` loses nothing to the
+    /// product.
     fn gauss_mul(self, b: Self) -> Self;
+    /// `erfc(self) · b`, the fused product the engine emits for `erfc(u) * v`: in
+    /// both types from `erfc(self)` unrounded in its right tail (in `f32` scaled in
+    /// `f64`, the product rounded once), so that a subnormal `erfc(self)` loses nothing
+    /// to the product (gelu's left tail).
+    fn erfc_mul(self, b: Self) -> Self;
 }
 
 macro_rules! impl_real {
@@ -262,6 +268,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn gauss_mul(self, b: Self) -> Self {
                 crate::math::$t::gauss_mul(self, b)
+            }
+            #[inline(always)]
+            fn erfc_mul(self, b: Self) -> Self {
+                crate::math::$t::erfc_mul(self, b)
             }
         }
     };

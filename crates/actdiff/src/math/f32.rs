@@ -155,6 +155,33 @@ pub fn gauss_mul(u: f32, v: f32) -> f32 {
     (crate::math::f64::exp(-(u * u)) * f64::from(v)) as f32
 }
 
+/// `erfc(u) · v` with `erfc(u)`'s tail never rounded to `f32` on its own: its value
+/// before the final scaling (`w · 2^n`), scaled in `f64`, times `v`, rounded once.
+/// `erfc(u)` alone is subnormal for `u > 9.2`, where a factor `v` above 1 magnifies
+/// its rounding (gelu was 6.7 ULP off at x = -13.145, its f' 8.3 at -13.304). The
+/// tail is evaluated to `u = 14`, past which `erfc(u) · v` is below half the smallest
+/// subnormal for every `f32` `v` (and is taken as `0 · v`).
+#[inline(always)]
+pub fn erfc_mul(u: f32, v: f32) -> f32 {
+    let a = u.abs();
+    let (w, n) = erfc_tail_parts(clamp_hi(a, 14.0));
+    // 2^n built in the f64 exponent field (n >= -290 for a <= 14).
+    let tail = f64::from(w) * f64::from_bits((i64::from(n) + 1023).wrapping_shl(52) as u64);
+    let small = f64::from(1.0 - erf_small(u));
+    let e = sel64(a < ERF_SPLIT, small, sel64(u > 0.0, tail, 2.0 - tail));
+    (sel64(u >= 14.0, 0.0, e) * f64::from(v)) as f32
+}
+
+/// Lane select on `f64` (the fused forms finish in `f64`); lowers to a blend.
+#[inline(always)]
+fn sel64(c: bool, a: f64, b: f64) -> f64 {
+    if c {
+        a
+    } else {
+        b
+    }
+}
+
 /// The rounding error of the product, `a·b - fl(a·b)`: the DSL's `mul_err(a, b)`.
 /// Exact (Dekker's product with 12-bit splits, no fused multiply-add) wherever `a·b`
 /// neither overflows nor underflows: `a * b + mul_err(a, b)` is then `a·b` to twice
@@ -444,6 +471,15 @@ fn erf_small(x: f32) -> f32 {
 /// from an exact split `a² = z² + (a - z)(a + z)` so the large exponent costs no accuracy.
 #[inline(always)]
 fn erfc_tail(a: f32) -> f32 {
+    let (w, n) = erfc_tail_parts(clamp_hi(a, 10.1));
+    scale(w, n)
+}
+
+/// [`erfc_tail`] before its scaling: `erfc(a) = w · 2^n`, for `a` in `[ERF_SPLIT, 16]`
+/// (`a²` below 256 keeps `exp_neg_square`'s reduction exact). Beyond 10.1, the end of
+/// `P`'s fit, its error grows to 0.55 ULP at 12 and 1.85 at 14 (mpmath).
+#[inline(always)]
+fn erfc_tail_parts(a: f32) -> (f32, i32) {
     const K: f32 = 1.5;
     const C: [f32; 11] = [
         9.647_562_504e-1,
@@ -458,7 +494,6 @@ fn erfc_tail(a: f32) -> f32 {
         -1.151_238_030e-4,
         -3.112_582_781e-4,
     ];
-    let a = clamp_hi(a, 10.1);
     let (n, h, l) = exp_neg_square(a);
     // a + K = dh + dl exactly; 1/(a + K) = (1/dh)·(1 - corr) with corr = dl/dh, and
     // 1/dh = (1 - u)/(2K), so no second division is needed.
@@ -479,7 +514,7 @@ fn erfc_tail(a: f32) -> f32 {
     p = fma(p, u, C[1]);
     p = fma(p, u, C[0]);
     let v = fma(h, p, l * p) / dh;
-    scale(fma(-v, corr, v), n)
+    (fma(-v, corr, v), n)
 }
 
 /// `e^{-a²} = 2^n · (h + l)` for `|a| <= 10.5` (`h + l` as [`exp_core`]'s), with `a²`

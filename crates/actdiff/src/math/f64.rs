@@ -142,11 +142,14 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
     sel(big && !p.is_nan(), 0.0, e)
 }
 
-/// `gauss(u) · v`: the product of the rounded `gauss(u)`, as written (`f64` has no
-/// wider type to keep it in).
+/// `gauss(u) · v` with `gauss(u)` unrounded (as [`mul_scaled`]): one rounding where
+/// the result is normal, even where `gauss(u)` alone would be subnormal (`|u| > 26.6`,
+/// gelu's derivatives below `x = -37.6`, whose products with `x` magnify that
+/// rounding). Beyond `|u| = 27.3`, where `gauss(u)` is 0 to f64, the product of 0.
 #[inline(always)]
 pub fn gauss_mul(u: f64, v: f64) -> f64 {
-    gauss(u) * v
+    let (m, k) = gauss_parts(u);
+    sel(u.abs() > 27.3, 0.0 * v, mul_scaled(m, k, v))
 }
 
 /// Polynomial evaluation by Estrin's scheme, coefficients from the constant term up (at
@@ -249,9 +252,7 @@ fn one_plus(qh: f64, ql: f64) -> (f64, f64) {
 #[inline(always)]
 fn exp_finish(k: f64, qh: f64, ql: f64) -> f64 {
     let (ph, pl) = one_plus(qh, ql);
-    // Two exact scalings keep every factor a normal number; the last one rounds once.
-    let j = sel(k < 0.0, -600.0, 2.0);
-    ((ph + pl) * pow2i(k - j)) * pow2i(j)
+    scale(ph + pl, k)
 }
 
 /// `e^x` as an unevaluated sum `hi + lo` (before [`exp`]'s final rounding: where the
@@ -343,12 +344,21 @@ pub fn expm1(x: f64) -> f64 {
 /// points. Even (`gauss(-x) = gauss(x)` bit for bit); `gauss(±inf) = 0`, NaN gives NaN.
 #[inline(always)]
 pub fn gauss(x: f64) -> f64 {
+    let (m, k) = gauss_parts(x);
+    scale(m, k)
+}
+
+/// `gauss(x) = m · 2^k` before its rounding, `m` in `[1/2, 2]`, `k` in `[-1077, 0]`:
+/// [`gauss`] and [`gauss_mul`]'s product.
+#[inline(always)]
+fn gauss_parts(x: f64) -> (f64, f64) {
     // Beyond 27.3 the result is below half the smallest subnormal, and the square stays
     // inside `exp_reduce`'s range.
     let a = clamp(x.abs(), 0.0, 27.3);
     let (h, l) = two_prod(a, a);
     let (k, qh, ql) = exp_reduce(-h, -l);
-    exp_finish(k, qh, ql)
+    let (ph, pl) = one_plus(qh, ql);
+    (ph + pl, k)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -568,6 +578,38 @@ const ERFC_P: [f64; 24] = [
 /// `erfc(z)` for `z` in `[0.5, 28]` with relative accuracy (NaN passes through).
 #[inline(always)]
 fn erfc_tail(z: f64) -> f64 {
+    let (m, k) = erfc_tail_parts(z);
+    scale(m, k)
+}
+
+/// `m · 2^k` for an integral `k` in `[-1200, 1024]` and `m` near 1, rounded once, to
+/// the subnormal grid where it is subnormal: two exact scalings keep every factor a
+/// normal number, the last one rounds.
+#[inline(always)]
+fn scale(m: f64, k: f64) -> f64 {
+    let j = sel(k < 0.0, -600.0, 2.0);
+    (m * pow2i(k - j)) * pow2i(j)
+}
+
+/// `m · 2^k · v` for `m` in `[1/32, 32]`, an integral `k` in `[-1200, 0]` and any `v`,
+/// with `m · 2^k` never rounded on its own: rounded once where the result is normal,
+/// twice (the second time to the subnormal grid) where it is subnormal. `m · 2^k` may
+/// be far below the smallest normal while the product is not.
+#[inline(always)]
+fn mul_scaled(m: f64, k: f64, v: f64) -> f64 {
+    // A large `v` gives up 600 of its exponent to `k` (exact), so that the product of
+    // the scaled factors cannot overflow where the result does not.
+    let big = v.abs() > pow2i(500.0);
+    let v = sel(big, v * pow2i(-600.0), v);
+    let k = sel(big, k + 600.0, k);
+    let j = sel(k < -600.0, -600.0, 0.0);
+    ((m * pow2i(k - j)) * v) * pow2i(j)
+}
+
+/// `erfc(z) = m · 2^k` for `z` in `[0.5, 28]`, `m` in about `[0.04, 1.6]`, before its
+/// rounding: [`erfc_tail`], and [`erfc_mul`]'s product.
+#[inline(always)]
+fn erfc_tail_parts(z: f64) -> (f64, f64) {
     // t = 2 / (2 + z) as t0 + tl, from the exact sum and the exact division residual.
     let (dh, dl) = two_sum(2.0, z);
     let t0 = 2.0 / dh;
@@ -584,8 +626,7 @@ fn erfc_tail(z: f64) -> f64 {
     let (k, qh, ql) = exp_reduce(ah, al);
     let (ph, pl) = one_plus(qh, ql);
     let pm = ph + pl;
-    let j = sel(k < 0.0, -600.0, 2.0);
-    (fma(pm, t0, pm * tl) * pow2i(k - j)) * pow2i(j)
+    (fma(pm, t0, pm * tl), k)
 }
 
 /// The error function.
@@ -609,13 +650,32 @@ pub fn erf(x: f64) -> f64 {
 #[inline(always)]
 pub fn erfc(x: f64) -> f64 {
     let z = x.abs();
+    erfc_given_tail(x, erfc_tail(clamp(z, 0.5, 28.0)))
+}
+
+/// `erfc(x)` from `tail = erfc(clamp(|x|, 0.5, 28))`.
+#[inline(always)]
+fn erfc_given_tail(x: f64, tail: f64) -> f64 {
+    let z = x.abs();
     let ze = z * poly(z * z, &ERF_E);
-    let tail = erfc_tail(clamp(z, 0.5, 28.0));
     // Below 1/4 the result is above 3/4; above it, z - 1/2 is exact and 1/2 - (...) is benign.
     let small = sel(z < 0.25, 1.0 - (z + ze), 0.5 - ((z - 0.5) + ze));
     let pos = sel(z < 0.5, small, tail);
     let neg = sel(z < 0.5, 1.0 + (z + ze), 2.0 - tail);
     sel(x < 0.0, neg, pos)
+}
+
+/// `erfc(u) · v` with `erfc(u)` unrounded in its right tail (`u >= 1/2`, as
+/// [`mul_scaled`]): one rounding where the result is normal, even where `erfc(u)`
+/// alone would be subnormal (`u > 26.5`, gelu's left tail below `x = -37.5`, whose
+/// products with `x` magnify that rounding). Elsewhere, and beyond `u = 28` where
+/// `erfc(u)` is 0 to f64, the product of the rounded `erfc(u)`.
+#[inline(always)]
+pub fn erfc_mul(u: f64, v: f64) -> f64 {
+    // One tail for both: erfc(|u|) is the tail at u's magnitude.
+    let (m, k) = erfc_tail_parts(clamp(u.abs(), 0.5, 28.0));
+    let plain = erfc_given_tail(u, scale(m, k)) * v;
+    sel((0.5..=28.0).contains(&u), mul_scaled(m, k, v), plain)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -917,6 +977,87 @@ mod tests {
         }
         assert_eq!(super::mul_err(2.0, 0.75), 0.0);
         assert_ne!(super::mul_err(0.1, 0.3), 0.0);
+    }
+
+    use actdiff_core::dd::Dd;
+
+    /// `gauss(u) · v` in double-double from normal numbers only (`u` to 27.3, `v` up
+    /// to 1e300): `(e^(-u²/2) · v) · e^(-u²/2)`.
+    fn gauss_times(u: f64, v: Dd) -> f64 {
+        let u = Dd::from_f64(u);
+        let half = (-(u * u) / Dd::from_f64(2.0)).exp();
+        ((half * v) * half).to_f64()
+    }
+
+    /// `erfc(u) · v` likewise, for `u > 26`: `gauss(u)/(u√π)` times the asymptotic
+    /// series `1 - 1/(2u²) + 3/(2u²)² - ...`, whose eighth term is below 2^-80 there.
+    fn erfc_times(u: f64, v: f64) -> f64 {
+        let sqrt_pi = Dd {
+            hi: 1.772_453_850_905_516,
+            lo: -7.666_586_499_825_799e-17,
+        };
+        let ud = Dd::from_f64(u);
+        let z = Dd::from_f64(1.0) / (Dd::from_f64(2.0) * ud * ud);
+        let series = [1.0, -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0, -135135.0]
+            .iter()
+            .rev()
+            .fold(Dd::from_f64(0.0), |acc, &c| acc * z + Dd::from_f64(c));
+        gauss_times(u, Dd::from_f64(v) * series / (ud * sqrt_pi))
+    }
+
+    /// Where `gauss(u)` or `erfc(u)` is subnormal but its product with `v` is not,
+    /// the fused product is within a few ULP of a double-double reference built from
+    /// normal numbers only; the product of the rounded value is hundreds of ULP off.
+    /// (gelu's tail against mpmath, in `tests/accuracy.rs`, is the sharper check.)
+    #[test]
+    fn fused_products_keep_subnormal_factors_unrounded() {
+        let ulps = |got: f64, want: f64| {
+            let a = want.abs();
+            (got - want).abs() / (f64::from_bits(a.to_bits() + 1) - a)
+        };
+        let (mut fused_worst, mut plain_worst) = ([0.0f64; 2], 0.0f64);
+        for i in 0..4000 {
+            let u = 26.6 + 0.7 * f64::from(i) / 4000.0;
+            let v = 1.0 + 37.0 * f64::from(i % 97) / 97.0;
+            // erfc(u) is about gauss(u)/(u√π): a larger factor reaches normal results.
+            let w = 50.0 * v;
+            for (k, (fused, plain, want)) in [
+                (
+                    super::gauss_mul(u, v),
+                    super::gauss(u) * v,
+                    gauss_times(u, Dd::from_f64(v)),
+                ),
+                (super::erfc_mul(u, w), super::erfc(u) * w, erfc_times(u, w)),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if (f64::MIN_POSITIVE..1e-300).contains(&want) {
+                    fused_worst[k] = fused_worst[k].max(ulps(fused, want));
+                    plain_worst = plain_worst.max(ulps(plain, want));
+                }
+            }
+        }
+        // The kernels' own errors (gauss 0.63 ULP, erfc 2.35), the product's rounding
+        // and the reference's (its `exp` of -355 is itself good to about an ULP: at
+        // u = 26.657 mpmath puts the fused erfc product 1.5 ULP low and the reference
+        // 1 ULP high). What matters is the other bound: the plain product is hundreds
+        // of ULP off (734 measured).
+        assert!(
+            fused_worst[0] <= 2.0 && fused_worst[1] <= 4.0,
+            "{fused_worst:?}"
+        );
+        assert!(plain_worst >= 100.0, "{plain_worst}");
+        // Beyond the tails, a product of 0 (NaN with an infinite factor); NaN passes.
+        assert_eq!(super::gauss_mul(40.0, 1e300), 0.0);
+        assert_eq!(super::erfc_mul(40.0, 1e300), 0.0);
+        assert!(super::gauss_mul(40.0, f64::INFINITY).is_nan());
+        assert!(super::gauss_mul(f64::NAN, 1.0).is_nan());
+        assert!(super::erfc_mul(f64::NAN, 1.0).is_nan());
+        // A large factor gives up exponent rather than overflow.
+        let big = super::erfc_mul(27.0, 1e300);
+        assert!(ulps(big, erfc_times(27.0, 1e300)) <= 4.0, "{big}");
+        assert_eq!(super::erfc_mul(-30.0, 3.0), 6.0);
     }
 
     #[test]
