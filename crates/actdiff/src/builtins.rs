@@ -128,7 +128,8 @@ activation! {
     // Far left, erfc(u) and e^(-u²) are subnormal (f32 below x = -13, f64 below -37.5)
     // while the products with x/2 are not: each is written as one product with a
     // variable factor, which the engine fuses (`erfc_mul`, `gauss_mul`) so that the
-    // subnormal value is never rounded on its own.
+    // subnormal value is never rounded on its own. The correction's factor is v/2, not
+    // x/2: at x = ±inf, x·d would be inf·0 = NaN where d is 0.
     pub Gelu(x) = {
         let v = clamp(x, -40, 40);
         let t = 4097 * v;
@@ -141,8 +142,7 @@ activation! {
         let u = s + r;
         let ub = u - s;
         let d = (p - (s - sb)) + (q - sb) + ((s - (u - ub)) + (r - ub));
-        let half = 0.5 * x;
-        half * erfc(u) - 1.1283791670955126 * exp(-(u * u)) * (half * d)
+        0.5 * x * erfc(u) - 1.1283791670955126 * exp(-(u * u)) * (0.5 * v * d)
     };
 
     /// GELU, tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, written
