@@ -142,7 +142,7 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
     sel(big && !p.is_nan(), 0.0, e)
 }
 
-/// `gauss(u) · v` with `gauss(u)` unrounded (as [`mul_scaled`]): one rounding where
+/// `gauss(u) · v` with `gauss(u)` unrounded (as `mul_scaled`): one rounding where
 /// the result is normal, even where `gauss(u)` alone would be subnormal (`|u| > 26.6`,
 /// gelu's derivatives below `x = -37.6`, whose products with `x` magnify that
 /// rounding). Beyond `|u| = 27.3`, where `gauss(u)` is 0 to f64, the product of 0.
@@ -666,7 +666,7 @@ fn erfc_given_tail(x: f64, tail: f64) -> f64 {
 }
 
 /// `erfc(u) · v` with `erfc(u)` unrounded in its right tail (`u >= 1/2`, as
-/// [`mul_scaled`]): one rounding where the result is normal, even where `erfc(u)`
+/// `mul_scaled`): one rounding where the result is normal, even where `erfc(u)`
 /// alone would be subnormal (`u > 26.5`, gelu's left tail below `x = -37.5`, whose
 /// products with `x` magnify that rounding). Elsewhere, and beyond `u = 28` where
 /// `erfc(u)` is 0 to f64, the product of the rounded `erfc(u)`.
