@@ -397,6 +397,6 @@ builtins! {
     squareplus: "squareplus";
     squared_relu: "squared_relu";
     snake: "snake",
-        f64 misses ["snake(alpha=0.3) d_alpha"] = "issue 3: ∂alpha 10.4 EPS (abs, near its root at x = -25.96, u = αx = -7.79) with alpha = 0.3: α^-2·(u·sin 2u - sin² u) cancels to about 2 EPS before the factor α^-2 = 11; the windows in u cover only the roots at |u| 1.17 and 4.60";
+        f64 misses ["snake(alpha=0.3) d_alpha"] = "issue 3: ∂alpha 9.7 EPS (abs, near its root at x = -78.47, u = αx = -23.54) with alpha = 0.3: α^-2·(u·sin 2u - sin² u) cancels to about 2 EPS before the factor α^-2 = 11; the windows in u cover the roots to |u| = 7.79 (the 12 nearest 0), not the periodic function's others";
     tanhexp: "tanhexp";
 }
