@@ -259,7 +259,8 @@ R = [
         kinks=lambda p: [p["threshold"]]),
     Act("quick_gelu", [], {}, None, lambda: [(always, x * sigmoid(sp.Rational("1.702") * x))],
         # (25, 70): f'' nears f32's smallest normal there, from factors subnormal in f32.
-        ranges=[(-440, -40, 60), (-65, -45, 30), (25, 70, 40)]),
+        # (400, 440): f'' nears f64's smallest normal there, σ(-1.702x) subnormal before the shift.
+        ranges=[(-440, -40, 60), (-65, -45, 30), (25, 70, 40), (400, 440, 30)]),
     Act("squareplus", ["b"], {"b": "4"}, {"b": "0.5"},
         lambda b: [(always, (x + sp.sqrt(x ** 2 + b)) / 2)], more=[{"b": "0.3"}]),
     Act("squared_relu", [], {}, None,
