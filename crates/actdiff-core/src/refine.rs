@@ -586,31 +586,41 @@ const TIERS: [(f64, bool); 4] = [
 const VALIDATION_POINTS: usize = 50_000;
 
 /// Fits a window around the root `x0`, or `None` when the formula is accurate there
-/// already or no polynomial passes the checks. In f64 it first tries the window that
-/// covers where the formula is more than `ACCEPTED_ULPS_F64` off, then, where that one
-/// is too wide to fit, the one for `ACCEPTED_ULPS`.
+/// already or no polynomial passes the checks. In f64 each side first reaches as far
+/// as the formula is more than `ACCEPTED_ULPS_F64` off, then, where a window that wide
+/// does not fit, only as far as it is more than `ACCEPTED_ULPS` off, one side and then
+/// the other (mish'' needs the wide extent on its right only, where the narrow one
+/// left it 10 ULP off, and the narrow one on its left, where the wide one reaches 2.4
+/// from its root and no polynomial fits).
 fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow> {
-    let accepted: &[f64] = match s.precision {
-        Precision::Single => &[ACCEPTED_ULPS],
-        Precision::Double => &[ACCEPTED_ULPS_F64, ACCEPTED_ULPS],
+    let scale = x0.abs().max(1.0);
+    let sides = |accepted: f64| {
+        (
+            extent(s, x0, -1.0, scale, accepted),
+            extent(s, x0, 1.0, scale, accepted),
+        )
     };
-    accepted
-        .iter()
-        .find_map(|&accepted| window_accepting(s, x0, scaled, accepted))
+    let narrow = sides(ACCEPTED_ULPS);
+    let mut tries = vec![narrow];
+    if s.precision == Precision::Double {
+        let wide = sides(ACCEPTED_ULPS_F64);
+        tries = vec![wide, (narrow.0, wide.1), (wide.0, narrow.1), narrow];
+        tries.dedup();
+    }
+    tries
+        .into_iter()
+        .find_map(|(left, right)| window_between(s, x0, scaled, left, right))
 }
 
-/// [`window`] for the formula accepted within `accepted` ULPs.
-fn window_accepting(
+/// [`window`] for the extents `left` and `right` of the formula's bad stretch.
+fn window_between(
     s: &Subject,
     x0: f64,
     scaled: Option<(u16, i32)>,
-    accepted: f64,
+    left: f64,
+    right: f64,
 ) -> Option<RootWindow> {
     let scale = x0.abs().max(1.0);
-    let (left, right) = (
-        extent(s, x0, -1.0, scale, accepted),
-        extent(s, x0, 1.0, scale, accepted),
-    );
     if left == 0.0 && right == 0.0 {
         return None;
     }
@@ -808,6 +818,22 @@ mod tests {
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
         assert!(root_windows(&d.graph, d.forward, &[], &BOTH).is_empty());
+    }
+
+    #[test]
+    fn an_f64_window_takes_the_wide_extent_on_the_side_where_it_fits() {
+        // mish'' around its root -2.256: the f64 window reaches past x = -1.86 on the
+        // right (the runtime's f64 code was 10 ULP off at -1.858 when windows stopped
+        // where the interpreter found the formula within 6 ULP, at -1.94), and the
+        // narrow extent on the left, where the wide one does not fit.
+        let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
+        let w = root_windows(&d.graph, d.second_derivative, &[], &[Precision::Double]);
+        let at = w
+            .iter()
+            .find(|w| (w.center_hi + 2.256_376_396_360_793).abs() < 1e-12)
+            .expect("a window at -2.256");
+        let (from, to) = (at.center_hi + at.low, at.center_hi + at.high);
+        assert!(to > -1.9 && from > -4.0, "({from}, {to})");
     }
 
     #[test]
