@@ -99,7 +99,15 @@ impl Definition {
                 } else {
                     &both[..]
                 };
-                (r, refine::root_windows(&graph, r, &defaults, precisions))
+                let reach = if only_second(r) {
+                    refine::Reach::Scalar
+                } else {
+                    refine::Reach::Kernels
+                };
+                (
+                    r,
+                    refine::root_windows(&graph, r, &defaults, precisions, reach),
+                )
             })
             .filter(|(_, w)| !w.is_empty())
             .collect();

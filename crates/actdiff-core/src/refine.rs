@@ -45,6 +45,17 @@ pub enum Precision {
     Double,
 }
 
+/// Where a generated function runs, which bounds what its f64 windows may cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// In the slice kernels (the forward, f', the parameter gradients): a wider f64
+    /// window is a longer polynomial in every element's evaluation (mish's f64
+    /// backward was 30% slower with its f' window widened from 6 ULP to 4).
+    Kernels,
+    /// In scalar calls only (the second derivative).
+    Scalar,
+}
+
 /// A polynomial stand-in for a function near one of its roots.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RootWindow {
@@ -211,6 +222,8 @@ struct Subject<'g> {
     /// at 4.6 and within 6 at the points a sparse scan hits), so [`extent`] samples
     /// eight times as densely within 0.02·max(1, |x0|) of the root.
     periodic: bool,
+    /// Where the function runs (see [`window`]).
+    reach: Reach,
 }
 
 impl Subject<'_> {
@@ -586,12 +599,16 @@ const TIERS: [(f64, bool); 4] = [
 const VALIDATION_POINTS: usize = 50_000;
 
 /// Fits a window around the root `x0`, or `None` when the formula is accurate there
-/// already or no polynomial passes the checks. In f64 each side first reaches as far
-/// as the formula is more than `ACCEPTED_ULPS_F64` off, then, where a window that wide
-/// does not fit, only as far as it is more than `ACCEPTED_ULPS` off, one side and then
-/// the other (mish'' needs the wide extent on its right only, where the narrow one
-/// left it 10 ULP off, and the narrow one on its left, where the wide one reaches 2.4
-/// from its root and no polynomial fits).
+/// already or no polynomial passes the checks. A window covers where the formula is
+/// more than `ACCEPTED_ULPS` off; in f64, with a margin (`ACCEPTED_ULPS_F64`):
+/// - for a function of the kernels, only where the formula is nowhere more than
+///   `ACCEPTED_ULPS` off, so that no kernel's window grows (snake's ∂alpha beside
+///   u = 7.79 got its window this way);
+/// - for the second derivative, each side first reaches as far as the margin says,
+///   then, where a window that wide does not fit, only as far as `ACCEPTED_ULPS` says,
+///   one side and then the other (mish'' needs the wide extent on its right only,
+///   where the narrow one left it 10 ULP off, and the narrow one on its left, where
+///   the wide one reaches 2.4 from its root and no polynomial fits).
 fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow> {
     let scale = x0.abs().max(1.0);
     let sides = |accepted: f64| {
@@ -602,10 +619,18 @@ fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow
     };
     let narrow = sides(ACCEPTED_ULPS);
     let mut tries = vec![narrow];
-    if s.precision == Precision::Double {
-        let wide = sides(ACCEPTED_ULPS_F64);
-        tries = vec![wide, (narrow.0, wide.1), (wide.0, narrow.1), narrow];
-        tries.dedup();
+    match (s.precision, s.reach) {
+        (Precision::Single, _) => {}
+        (Precision::Double, Reach::Kernels) => {
+            if narrow == (0.0, 0.0) {
+                tries = vec![sides(ACCEPTED_ULPS_F64)];
+            }
+        }
+        (Precision::Double, Reach::Scalar) => {
+            let wide = sides(ACCEPTED_ULPS_F64);
+            tries = vec![wide, (narrow.0, wide.1), (wide.0, narrow.1), narrow];
+            tries.dedup();
+        }
     }
     tries
         .into_iter()
@@ -739,6 +764,7 @@ pub fn root_windows(
     root: NodeId,
     params: &[f64],
     precisions: &[Precision],
+    reach: Reach,
 ) -> Vec<RootWindow> {
     // A periodic function has roots everywhere; most need no window (snake's
     // parameter gradient, `[2u·sin(u)·cos(u) - sin(u)²] / alpha²`, cancels only near
@@ -768,6 +794,7 @@ pub fn root_windows(
             precision,
             params,
             periodic,
+            reach,
         };
         let scale = scaling(&s);
         for x0 in roots_to_try(&s) {
@@ -804,20 +831,21 @@ mod tests {
             precision: Precision::Double,
             params: Vec::new(),
             periodic: false,
+            reach: Reach::Kernels,
         }
     }
 
     #[test]
     fn finds_the_root_of_the_mish_derivative() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let w = root_windows(&d.graph, d.derivative, &[], &BOTH);
+        let w = root_windows(&d.graph, d.derivative, &[], &BOTH, Reach::Kernels);
         assert_eq!(w.len(), 2, "{w:?}");
         assert_eq!(w[0].precision, Precision::Single);
         assert_eq!(w[1].precision, Precision::Double);
         assert!((w[0].center_hi + w[0].center_lo + 1.192_431_214_515_495).abs() < 1e-14);
         assert!(w[0].low < -0.5 && w[0].high > 0.1, "{:?}", w[0]);
         // The forward's only root, 0, is a product with x and needs no window.
-        assert!(root_windows(&d.graph, d.forward, &[], &BOTH).is_empty());
+        assert!(root_windows(&d.graph, d.forward, &[], &BOTH, Reach::Kernels).is_empty());
     }
 
     #[test]
@@ -827,13 +855,34 @@ mod tests {
         // where the interpreter found the formula within 6 ULP, at -1.94), and the
         // narrow extent on the left, where the wide one does not fit.
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let w = root_windows(&d.graph, d.second_derivative, &[], &[Precision::Double]);
+        let w = root_windows(
+            &d.graph,
+            d.second_derivative,
+            &[],
+            &[Precision::Double],
+            Reach::Scalar,
+        );
         let at = w
             .iter()
             .find(|w| (w.center_hi + 2.256_376_396_360_793).abs() < 1e-12)
             .expect("a window at -2.256");
         let (from, to) = (at.center_hi + at.low, at.center_hi + at.high);
         assert!(to > -1.9 && from > -4.0, "({from}, {to})");
+    }
+
+    #[test]
+    fn a_kernel_function_keeps_its_f64_window_where_it_has_one() {
+        // mish' around -1.192: the margin would widen its f64 window, a longer
+        // polynomial in the f64 backward kernel (30% slower), for a figure within
+        // target: only a function of scalar calls takes the wider window.
+        let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
+        let width = |reach| {
+            let w = root_windows(&d.graph, d.derivative, &[], &[Precision::Double], reach);
+            assert_eq!(w.len(), 1, "{w:?}");
+            w[0].high - w[0].low
+        };
+        let (kernel, scalar) = (width(Reach::Kernels), width(Reach::Scalar));
+        assert!(kernel < 0.8 * scalar, "{kernel} against {scalar}");
     }
 
     #[test]
@@ -933,7 +982,7 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f32() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative, &[], &BOTH);
+        let windows = root_windows(&d.graph, d.derivative, &[], &BOTH, Reach::Kernels);
         // Held to the level accepted outside windows.
         assert!(check_f32_window(&d.graph, d.derivative, &windows[0], ACCEPTED_ULPS) > 1000);
     }
@@ -945,7 +994,7 @@ mod tests {
         // no window and mish'' was 405 ULP off next to it. Evaluated in f64, the
         // window meets the tight bound.
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.second_derivative, &[], &BOTH);
+        let windows = root_windows(&d.graph, d.second_derivative, &[], &BOTH, Reach::Scalar);
         let single: Vec<&RootWindow> = windows
             .iter()
             .filter(|w| w.precision == Precision::Single)
@@ -961,7 +1010,7 @@ mod tests {
     #[test]
     fn the_window_makes_the_mish_derivative_accurate_in_f64() {
         let d = &compile_str("M(x) = x * tanh(softplus(x));").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative, &[], &BOTH);
+        let windows = root_windows(&d.graph, d.derivative, &[], &BOTH, Reach::Kernels);
         let w = windows
             .iter()
             .find(|w| w.precision == Precision::Double)
@@ -990,7 +1039,7 @@ mod tests {
         // At b = 1 the function is g(b·x) for every b: its windows are in u = b·x and
         // apply at any b; at b = 2 they apply at b = 2 only.
         for (b, root) in [(1.0, -1.278_464_5), (2.0, -0.639_232_3)] {
-            let windows = root_windows(&d.graph, d.derivative, &[b], &BOTH);
+            let windows = root_windows(&d.graph, d.derivative, &[b], &BOTH, Reach::Kernels);
             assert!(!windows.is_empty());
             for w in &windows {
                 if b == 1.0 {
@@ -1002,7 +1051,7 @@ mod tests {
             }
         }
         // f'' = b · silu''(b·x): scaled by b.
-        let windows = root_windows(&d.graph, d.second_derivative, &[1.0], &BOTH);
+        let windows = root_windows(&d.graph, d.second_derivative, &[1.0], &BOTH, Reach::Scalar);
         assert!(!windows.is_empty());
         assert!(
             windows.iter().all(|w| w.scale == Some((0, 1))),
@@ -1010,7 +1059,7 @@ mod tests {
         );
         // A parameter that is not a scale of x keeps the equality test.
         let d = &compile_str("Q(x; c = 1) = x * sigmoid(x + c - 1);").expect("ok")[0];
-        let windows = root_windows(&d.graph, d.derivative, &[1.0], &BOTH);
+        let windows = root_windows(&d.graph, d.derivative, &[1.0], &BOTH, Reach::Kernels);
         assert!(!windows.is_empty());
         assert!(windows
             .iter()
