@@ -244,6 +244,37 @@ pub fn root_beside(x: f64, f: impl Fn(f64) -> f64) -> Vec<f64> {
     }
 }
 
+/// The error of an f32 result `got` at `x` against the f64 function `f64_at`, by this
+/// metric (relative, or absolute beside a sign change of `f64_at`), or `None` where
+/// f64's value is no f32 reference: not finite, beyond `f32::MAX`, or nonzero below
+/// f32's smallest normal. The look for a sign change costs two evaluations, taken only
+/// where the relative error is above `look_for_root_above` (0: everywhere).
+pub fn f32_error_against_f64(
+    got: f32,
+    x: f32,
+    f64_at: impl Fn(f64) -> f64,
+    look_for_root_above: f64,
+) -> Option<f64> {
+    let want = f64_at(f64::from(x));
+    if !want.is_finite()
+        || want.abs() > f64::from(f32::MAX)
+        || (want != 0.0 && want.abs() < f64::from(f32::MIN_POSITIVE))
+    {
+        return None;
+    }
+    let case = Case {
+        x: f64::from(x),
+        hi: want,
+        lo: 0.0,
+    };
+    let err = ulp_error_f32(got, &case, &[]);
+    Some(if err > look_for_root_above {
+        ulp_error_f32(got, &case, &root_beside(case.x, f64_at))
+    } else {
+        err
+    })
+}
+
 /// Whether `x` lies in the absolute-error window of one of `roots`.
 pub fn near_root(x: f64, roots: &[f64]) -> bool {
     roots

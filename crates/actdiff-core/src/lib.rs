@@ -94,15 +94,10 @@ impl Definition {
             .into_iter()
             .chain(param_derivatives.iter().copied())
             .map(|r| {
-                let precisions = if only_second(r) {
-                    &both[1..]
+                let (precisions, reach) = if only_second(r) {
+                    (&both[1..], refine::Reach::Scalar)
                 } else {
-                    &both[..]
-                };
-                let reach = if only_second(r) {
-                    refine::Reach::Scalar
-                } else {
-                    refine::Reach::Kernels
+                    (&both[..], refine::Reach::Kernels)
                 };
                 (
                     r,

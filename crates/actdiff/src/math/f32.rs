@@ -44,6 +44,8 @@
 // Coefficients are written with the digits the fit produced; they round to the intended f32.
 #![allow(clippy::excessive_precision)]
 
+use crate::math::f64::sel as f64_sel;
+
 /// `1.5 · 2^23`: adding it rounds an `f32` of magnitude below 2^22 to an integer, and leaves
 /// that integer in the low mantissa bits.
 const MAGIC: f32 = 12_582_912.0;
@@ -165,21 +167,10 @@ pub fn gauss_mul(u: f32, v: f32) -> f32 {
 pub fn erfc_mul(u: f32, v: f32) -> f32 {
     let a = u.abs();
     let (w, n) = erfc_tail_parts(clamp_hi(a, 14.0));
-    // 2^n built in the f64 exponent field (n >= -290 for a <= 14).
-    let tail = f64::from(w) * f64::from_bits((i64::from(n) + 1023).wrapping_shl(52) as u64);
+    let tail = f64::from(w) * pow2_wide(n);
     let small = f64::from(1.0 - erf_small(u));
-    let e = sel64(a < ERF_SPLIT, small, sel64(u > 0.0, tail, 2.0 - tail));
-    (sel64(u >= 14.0, 0.0, e) * f64::from(v)) as f32
-}
-
-/// Lane select on `f64` (the fused forms finish in `f64`); lowers to a blend.
-#[inline(always)]
-fn sel64(c: bool, a: f64, b: f64) -> f64 {
-    if c {
-        a
-    } else {
-        b
-    }
+    let e = f64_sel(a < ERF_SPLIT, small, f64_sel(u > 0.0, tail, 2.0 - tail));
+    (f64_sel(u >= 14.0, 0.0, e) * f64::from(v)) as f32
 }
 
 /// The rounding error of the product, `a·b - fl(a·b)`: the DSL's `mul_err(a, b)`.
@@ -298,9 +289,15 @@ pub fn exp(x: f32) -> f32 {
 pub(crate) fn exp_wide(x: f32) -> f64 {
     let xc = clamp_lo(clamp_hi(x, 89.0), -104.0);
     let (n, h, l) = exp_core(xc, 0.0);
-    // 2^n built in the f64 exponent field (-150 <= n <= 129).
-    let p = f64::from_bits((i64::from(n) + 1023).wrapping_shl(52) as u64);
-    (f64::from(h) + f64::from(l)) * p
+    (f64::from(h) + f64::from(l)) * pow2_wide(n)
+}
+
+/// `2^n` as an `f64`, built in its exponent field (`-1022 <= n <= 1023`; the callers'
+/// `n` are within -290 and 129), for the forms that apply `f32`'s power of two in
+/// `f64`, where it is neither overflow nor subnormal.
+#[inline(always)]
+fn pow2_wide(n: i32) -> f64 {
+    f64::from_bits((i64::from(n) + 1023).wrapping_shl(52) as u64)
 }
 
 /// `e^x - 1`, accurate for small `|x|` (no cancellation).

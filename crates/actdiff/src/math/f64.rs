@@ -47,9 +47,10 @@ fn fma(a: f64, b: f64, c: f64) -> f64 {
     a * b + c
 }
 
-/// `if c { a } else { b }` on two computed values: a blend, not a branch.
+/// `if c { a } else { b }` on two computed values: a blend, not a branch (also for
+/// the `f32` forms that finish in `f64`).
 #[inline(always)]
-fn sel(c: bool, a: f64, b: f64) -> f64 {
+pub(crate) fn sel(c: bool, a: f64, b: f64) -> f64 {
     if c {
         a
     } else {
@@ -149,7 +150,7 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
 #[inline(always)]
 pub fn gauss_mul(u: f64, v: f64) -> f64 {
     let (m, k) = gauss_parts(u);
-    sel(u.abs() > 27.3, 0.0 * v, mul_scaled(m, k, v))
+    sel(u.abs() > GAUSS_LIMIT, 0.0 * v, mul_scaled(m, k, v))
 }
 
 /// Polynomial evaluation by Estrin's scheme, coefficients from the constant term up (at
@@ -262,8 +263,7 @@ fn exp_finish(k: f64, qh: f64, ql: f64) -> f64 {
 pub(crate) fn exp_split(x: f64) -> (f64, f64) {
     let (k, qh, ql) = exp_reduce(clamp(x, -746.0, 710.0), 0.0);
     let (ph, pl) = one_plus(qh, ql);
-    let j = sel(k < 0.0, -600.0, 2.0);
-    let (s1, s2) = (pow2i(k - j), pow2i(j));
+    let (s1, s2) = scale_factors(k);
     ((ph * s1) * s2, (pl * s1) * s2)
 }
 
@@ -348,13 +348,15 @@ pub fn gauss(x: f64) -> f64 {
     scale(m, k)
 }
 
+/// Beyond it `gauss` is below half the smallest subnormal, and the square stays inside
+/// `exp_reduce`'s range.
+const GAUSS_LIMIT: f64 = 27.3;
+
 /// `gauss(x) = m · 2^k` before its rounding, `m` in `[1/2, 2]`, `k` in `[-1077, 0]`:
 /// [`gauss`] and [`gauss_mul`]'s product.
 #[inline(always)]
 fn gauss_parts(x: f64) -> (f64, f64) {
-    // Beyond 27.3 the result is below half the smallest subnormal, and the square stays
-    // inside `exp_reduce`'s range.
-    let a = clamp(x.abs(), 0.0, 27.3);
+    let a = clamp(x.abs(), 0.0, GAUSS_LIMIT);
     let (h, l) = two_prod(a, a);
     let (k, qh, ql) = exp_reduce(-h, -l);
     let (ph, pl) = one_plus(qh, ql);
@@ -587,8 +589,16 @@ fn erfc_tail(z: f64) -> f64 {
 /// normal number, the last one rounds.
 #[inline(always)]
 fn scale(m: f64, k: f64) -> f64 {
+    let (s1, s2) = scale_factors(k);
+    (m * s1) * s2
+}
+
+/// `2^k` as two factors, the first to apply exactly and the second to round, for
+/// [`scale`] and for values that scale by the same power.
+#[inline(always)]
+fn scale_factors(k: f64) -> (f64, f64) {
     let j = sel(k < 0.0, -600.0, 2.0);
-    (m * pow2i(k - j)) * pow2i(j)
+    (pow2i(k - j), pow2i(j))
 }
 
 /// `m · 2^k · v` for `m` in `[1/32, 32]`, an integral `k` in `[-1200, 0]` and any `v`,
