@@ -92,7 +92,7 @@ fn pow2i(n: f64) -> f64 {
 
 /// `a + b` as an unevaluated sum `hi + lo`, exactly (Knuth's two-sum; any magnitudes).
 #[inline(always)]
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
+pub(crate) fn two_sum(a: f64, b: f64) -> (f64, f64) {
     let s = a + b;
     let bb = s - a;
     (s, (a - (s - bb)) + (b - bb))
@@ -100,7 +100,7 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 
 /// `a + b` exactly as `hi + lo`, valid when `a`'s exponent is at least `b`'s.
 #[inline(always)]
-fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
+pub(crate) fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
     let s = a + b;
     (s, b - (s - a))
 }
@@ -115,7 +115,7 @@ fn split(a: f64) -> (f64, f64) {
 
 /// `a * b` exactly as `hi + lo` without a fused multiply-add (Dekker).
 #[inline(always)]
-fn two_prod(a: f64, b: f64) -> (f64, f64) {
+pub(crate) fn two_prod(a: f64, b: f64) -> (f64, f64) {
     let p = a * b;
     let (ah, al) = split(a);
     let (bh, bl) = split(b);
