@@ -1,5 +1,6 @@
 //! The `Activation` trait: what every `activation!` definition implements.
 
+use crate::dispatch::vectorized;
 use crate::kernels;
 use crate::Real;
 use std::borrow::Cow;
@@ -86,19 +87,28 @@ pub trait Activation<T: Real>: Sync {
     /// `f(x)`.
     #[inline]
     fn forward(&self, x: T) -> T {
-        at_infinity(x, self.forward_finite(x), |c| self.forward_finite(c))
+        vectorized(
+            #[inline(always)]
+            || at_infinity(x, self.forward_finite(x), |c| self.forward_finite(c)),
+        )
     }
 
     /// `f'(x)`.
     #[inline]
     fn derivative(&self, x: T) -> T {
-        at_infinity(x, self.derivative_finite(x), |c| self.derivative_finite(c))
+        vectorized(
+            #[inline(always)]
+            || at_infinity(x, self.derivative_finite(x), |c| self.derivative_finite(c)),
+        )
     }
 
     /// `(f(x), f'(x))` in one pass.
     #[inline]
     fn forward_and_derivative(&self, x: T) -> (T, T) {
-        let (f, d) = self.forward_and_derivative_finite(x);
+        let (f, d) = vectorized(
+            #[inline(always)]
+            || self.forward_and_derivative_finite(x),
+        );
         if (f.is_nan() || d.is_nan()) && x.is_infinite() {
             (self.forward(x), self.derivative(x))
         } else {
@@ -114,9 +124,14 @@ pub trait Activation<T: Real>: Sync {
     /// `f32` (tanhexp'' was 1,589 ULP off at x = 3.89 from a subnormal `sech²(e^x)`).
     #[inline]
     fn second_derivative(&self, x: T) -> T {
-        at_infinity(x, self.second_derivative_finite(x), |c| {
-            self.second_derivative_finite(c)
-        })
+        vectorized(
+            #[inline(always)]
+            || {
+                at_infinity(x, self.second_derivative_finite(x), |c| {
+                    self.second_derivative_finite(c)
+                })
+            },
+        )
     }
 
     /// `∂f/∂p` for the parameter at `index` (declaration order).
@@ -129,9 +144,14 @@ pub trait Activation<T: Real>: Sync {
         if index >= n {
             crate::__private::parameter_out_of_range(&self.info().name, n, index);
         }
-        at_infinity(x, self.param_derivative_finite(index, x), |c| {
-            self.param_derivative_finite(index, c)
-        })
+        vectorized(
+            #[inline(always)]
+            || {
+                at_infinity(x, self.param_derivative_finite(index, x), |c| {
+                    self.param_derivative_finite(index, c)
+                })
+            },
+        )
     }
 
     /// The value of the parameter at `index` (declaration order, as in

@@ -9,6 +9,11 @@ use core::ops::{Add, Div, Mul, Neg, Sub};
 /// branch-free and table-free ([`crate::math`]), so a loop over a slice vectorizes and
 /// the slice kernels give the same bits as the scalar methods. `max` and `min`
 /// return NaN when either side is NaN (unlike `f32::max`, which drops it).
+///
+/// The math uses fused multiply-add (`mul_add`). The slice kernels and the
+/// `Activation` methods run it as an instruction where the CPU has FMA; a `Real`
+/// method called directly in code not compiled for FMA (the default for x86-64)
+/// gets the same bits from a library call, several times slower.
 pub trait Real:
     Copy
     + Debug
