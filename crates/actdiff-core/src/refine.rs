@@ -627,18 +627,15 @@ fn window(s: &Subject, x0: f64, scaled: Option<(u16, i32)>) -> Option<RootWindow
             // runtime's fused multiply-adds; its wide window has 13 terms against 9).
             // Widening every f32 window made mish's f32 backward 50% slower: its
             // wide window needs the f64 evaluation.
-            let narrow_window = window_between(s, x0, scaled, narrow.0, narrow.1);
+            let n = window_between(s, x0, scaled, narrow.0, narrow.1)?;
             let wide = sides(ACCEPTED_ULPS_F64);
-            if wide != narrow {
-                if let Some(n) = &narrow_window {
-                    if let Some(w) = window_between(s, x0, scaled, wide.0, wide.1) {
-                        if w.wide == n.wide && w.coeffs.len() <= n.coeffs.len() + 4 {
-                            return Some(w);
-                        }
-                    }
-                }
-            }
-            return narrow_window;
+            let w = (wide != narrow)
+                .then(|| window_between(s, x0, scaled, wide.0, wide.1))
+                .flatten();
+            return Some(match w {
+                Some(w) if w.wide == n.wide && w.coeffs.len() <= n.coeffs.len() + 4 => w,
+                _ => n,
+            });
         }
         (Precision::Double, Reach::Kernels) => {
             if narrow == (0.0, 0.0) {

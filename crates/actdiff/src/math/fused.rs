@@ -197,8 +197,8 @@ pub mod f64 {
         };
         let (dh, de) = fast_two_sum(ah, if pos { 2.0 * e2h } else { e2h });
         let dl = (de + ae) + 2.0 * el + if pos { 2.0 * e2l } else { e2l };
-        // g = N / D: the product with the reciprocal, then the remainder (exact
-        // but for the low parts' terms) divided by the reciprocal's multiplication.
+        // g = N / D: the product with the reciprocal, corrected by the remainder
+        // (exact but for the low parts' terms) times the reciprocal.
         let r = 1.0 / dh;
         let gh = nh * r;
         let (p, pe) = two_prod(gh, dh);
