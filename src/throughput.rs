@@ -217,22 +217,6 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown CPU".to_string())
 }
 
-/// The instruction set the kernels dispatch to, by the same test as the crate's.
-fn instruction_set() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            "AVX2+FMA"
-        } else {
-            "no AVX2+FMA (baseline x86-64)"
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        std::env::consts::ARCH
-    }
-}
-
 /// Runs the report: a header line naming the machine, then one line per op, size
 /// and type. `source` names the program in the header (`bench`, `throughput example`).
 pub fn report(options: &Options, source: &str) {
@@ -251,7 +235,7 @@ pub fn report(options: &Options, source: &str) {
         env!("CARGO_PKG_VERSION"),
         today(),
         cpu_model(),
-        instruction_set(),
+        actdiff::instruction_set(),
     );
     for k in &options.sizes {
         run::<f32>("float32", *k, &selected, options.catalogue);

@@ -1,25 +1,139 @@
 //! Run-time choice of instruction set: the crate's only `unsafe`.
 //!
-//! A kernel's loop is written once as a closure. On x86-64 with AVX2 and FMA it runs
-//! inside a function compiled for those features, where the inlined branch-free
-//! bodies become 256-bit vector code; elsewhere it runs as compiled for the target
-//! (SSE2 on x86-64, NEON on aarch64). The math's multiply-adds are explicit fused
-//! ones (`mul_add`), correctly rounded on every path, so every path gives the same
-//! bits: one instruction with FMA, a library call without. The `Activation` scalar
-//! methods run through here as well, so that they get the instruction too (without
-//! it, gelu's f64 forward took 250 ns a call instead of 77).
+//! A kernel's loop is written once as a closure. On x86-64 it runs inside a function
+//! compiled for the best instruction set the CPU has, AVX-512 (F, VL, DQ, BW) with FMA
+//! or else AVX2 with FMA, where the inlined branch-free bodies become 512- or 256-bit
+//! vector code; elsewhere it runs as compiled for the target (SSE2 on x86-64, NEON on
+//! aarch64). The math's multiply-adds are explicit fused ones (`mul_add`), correctly
+//! rounded on every path, and the vector instructions round as the scalar ones do, so
+//! every path gives the same bits (`tests/instruction_sets.rs` checks it): one
+//! instruction with FMA, a library call without. The `Activation` scalar methods run
+//! through here as well, so that they get the instruction too (without it, gelu's f64
+//! forward took 250 ns a call instead of 77).
+//!
+//! The choice is made once, on the first call, and can be capped by the environment
+//! variable `ACTDIFF_ISA` (see [`InstructionSet`]), to compare the paths on one machine.
 
-/// Runs `f`, compiled for the best instruction set this CPU supports.
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// The instruction set the slice kernels and scalar methods run with, chosen once at
+/// run time from what the CPU supports.
+///
+/// The environment variable `ACTDIFF_ISA`, read on the first kernel call, caps the
+/// choice: `avx512`, `avx2` or `portable` (x86-64; a cap above what the CPU has gives
+/// the best it has; any other value is ignored). Every choice gives the same bits;
+/// only the speed differs.
+///
+/// ```
+/// let isa = actdiff::instruction_set();
+/// println!("kernels run with {isa}");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InstructionSet {
+    /// Compiled for the target only: SSE2 on x86-64 (fused multiply-adds are library
+    /// calls), NEON on aarch64, whatever the target has elsewhere.
+    Portable,
+    /// x86-64 with AVX2 and FMA: 256-bit vectors.
+    Avx2Fma,
+    /// x86-64 with AVX-512 F, VL, DQ and BW, and FMA: 512-bit vectors.
+    Avx512,
+}
+
+impl InstructionSet {
+    /// The name `ACTDIFF_ISA` takes for this choice: `portable`, `avx2`, `avx512`.
+    pub fn name(self) -> &'static str {
+        match self {
+            InstructionSet::Portable => "portable",
+            InstructionSet::Avx2Fma => "avx2",
+            InstructionSet::Avx512 => "avx512",
+        }
+    }
+
+    /// The choice `ACTDIFF_ISA` names, if it names one.
+    fn from_name(name: &str) -> Option<InstructionSet> {
+        [
+            InstructionSet::Portable,
+            InstructionSet::Avx2Fma,
+            InstructionSet::Avx512,
+        ]
+        .into_iter()
+        .find(|isa| isa.name() == name.trim().to_ascii_lowercase())
+    }
+
+    /// The best this CPU supports.
+    fn detect() -> InstructionSet {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let fma = std::is_x86_feature_detected!("fma");
+            if fma
+                && std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512vl")
+                && std::is_x86_feature_detected!("avx512dq")
+                && std::is_x86_feature_detected!("avx512bw")
+            {
+                return InstructionSet::Avx512;
+            }
+            if fma && std::is_x86_feature_detected!("avx2") {
+                return InstructionSet::Avx2Fma;
+            }
+        }
+        InstructionSet::Portable
+    }
+}
+
+impl std::fmt::Display for InstructionSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            InstructionSet::Portable => "portable (compiled for the target)",
+            InstructionSet::Avx2Fma => "AVX2+FMA",
+            InstructionSet::Avx512 => "AVX-512+FMA",
+        })
+    }
+}
+
+/// The choice, once made: 0 before the first call, else `1 + InstructionSet as u8`.
+static CHOSEN: AtomicU8 = AtomicU8::new(0);
+
+/// The instruction set the kernels run with on this machine (see [`InstructionSet`]).
+pub fn instruction_set() -> InstructionSet {
+    match CHOSEN.load(Ordering::Relaxed) {
+        1 => InstructionSet::Portable,
+        2 => InstructionSet::Avx2Fma,
+        3 => InstructionSet::Avx512,
+        _ => {
+            let best = InstructionSet::detect();
+            let isa = std::env::var("ACTDIFF_ISA")
+                .ok()
+                .and_then(|name| InstructionSet::from_name(&name))
+                .map_or(best, |cap| cap.min(best));
+            // Two threads that race here store the same value.
+            CHOSEN.store(1 + isa as u8, Ordering::Relaxed);
+            isa
+        }
+    }
+}
+
+/// Runs `f`, compiled for the instruction set [`instruction_set`] chose.
 #[inline(always)]
 pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above, which is the
-            // only requirement of calling a function compiled for them.
-            return unsafe { with_avx2_fma(f) };
+        match instruction_set() {
+            // SAFETY: `detect` found AVX-512 F, VL, DQ, BW and FMA on this CPU, and
+            // a cap only lowers the choice; that is the only requirement of calling
+            // a function compiled for them (AVX-512F implies AVX2).
+            InstructionSet::Avx512 => return unsafe { with_avx512(f) },
+            // SAFETY: as above, for AVX2 and FMA.
+            InstructionSet::Avx2Fma => return unsafe { with_avx2_fma(f) },
+            InstructionSet::Portable => {}
         }
     }
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")]
+unsafe fn with_avx512<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 

@@ -121,6 +121,7 @@ pub use actdiff_core::{Diagnostic, Diagnostics};
 pub use activation::{Activation, ActivationInfo, ParamInfo};
 #[cfg(feature = "ndarray")]
 pub use array::{ArrayActivationExt, ShapeMismatch};
+pub use dispatch::{instruction_set, InstructionSet};
 pub use dynamic::{Dynamic, DynamicParamError};
 pub use params::ParamError;
 #[cfg(feature = "half")]
