@@ -93,11 +93,15 @@ pub mod f32 {
     }
 
     /// `tanh(softplus(x))`. Maximum error 0.668 ULP over every `f32`.
+    // `n · (1/(n + 2))`, not `n / (n + 2)`: `sech2_softplus` takes the same reciprocal,
+    // so that mish's derivative divides once for both (a division in f64 is the
+    // costliest instruction here: mish's f32 backward 2.21 -> 1.82 ns with AVX-512;
+    // the extra rounding is 2^-53, far below f32's).
     #[inline(always)]
     pub fn tanh_softplus(x: f32) -> f32 {
         let e = exp_wide(x);
         let n = e * (e + 2.0);
-        (n / (n + 2.0)) as f32
+        (n * (1.0 / (n + 2.0))) as f32
     }
 
     /// `sech2(softplus(x))`. Maximum error 0.955 ULP over every `f32`.
@@ -105,8 +109,8 @@ pub mod f32 {
     pub fn sech2_softplus(x: f32) -> f32 {
         let e = exp_wide(x);
         let n = e * (e + 2.0);
-        let d = n + 2.0;
-        (4.0 * (n + 1.0) / (d * d)) as f32
+        let r = 1.0 / (n + 2.0);
+        (4.0 * (n + 1.0) * r * r) as f32
     }
 }
 
