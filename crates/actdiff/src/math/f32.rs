@@ -35,7 +35,7 @@
 //!   error below half an ULP, without relying on fused multiply-add. All multiply-adds go
 //!   through one private helper, `fma`, which is `mul_add`: correctly rounded on every
 //!   path, an instruction where the code runs with FMA (the slice kernels and the
-//!   `Activation` methods on AVX2+FMA CPUs, aarch64), a library call elsewhere (slow,
+//!   `Activation` methods on AVX2+FMA or AVX-512 CPUs, aarch64), a library call elsewhere (slow,
 //!   the same bits). Against the plain `a * b + c` it replaced, most kernels ran 5-25%
 //!   faster (2026-11-28, 2^20 elements).
 //! - **Forced inlining.** The public functions are `#[inline(always)]`: they are large
