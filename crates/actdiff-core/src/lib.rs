@@ -11,6 +11,8 @@
 //!    hash-consed DAG ([`graph`]) through simplifying constructors ([`simplify`]),
 //!    and check that it uses its input and `learn` parameters and fits `f32`;
 //! 3. [`diff`]: differentiate with respect to the input (twice) and each parameter;
+//!    [`rescale`] keeps a second derivative made of `sech2(softplus(u))` out of the
+//!    subnormal range, and [`refine`] fits polynomials where a result cancels;
 //! 4. [`nan`] and [`emit`]: schedule each result and write Rust with `quote`.
 //!
 //! [`eval`] interprets a DAG in `f64`, [`print`](mod@print) writes it back in DSL syntax, and
@@ -34,6 +36,7 @@ pub mod lower;
 pub mod nan;
 pub mod print;
 pub mod refine;
+pub mod rescale;
 pub mod simplify;
 pub mod suggest;
 pub mod syntax;
@@ -73,6 +76,7 @@ impl Definition {
         let x = graph.input(span);
         let derivative = diff::differentiate_node(&mut graph, forward, x);
         let second_derivative = diff::differentiate_node(&mut graph, derivative, x);
+        let second_derivative = rescale::second_derivative(&mut graph, second_derivative);
         let param_derivatives: Vec<NodeId> = (0..header.params.len() as u16)
             .map(|i| {
                 let p = graph.param(i, span);
