@@ -39,6 +39,9 @@ pub enum Math {
     /// `sech2(exp(u))` with `e^u` carried to more than the type's precision into the
     /// second exponential, which magnifies its rounding `2e^u` times.
     Sech2Exp,
+    /// `sigmoid(-u)` from `u`'s exponential, so that `sigmoid(u)·sigmoid(-u)`,
+    /// sigmoid's derivative, computes one exponential (and in `f32` one division).
+    SigmoidNeg,
 }
 
 impl Math {
@@ -52,6 +55,7 @@ impl Math {
             (Func::Tanh, Node::Call(Func::Softplus, u)) => (Math::TanhSoftplus, u),
             (Func::Sech2, Node::Call(Func::Softplus, u)) => (Math::Sech2Softplus, u),
             (Func::Sech2, Node::Call(Func::Exp, u)) => (Math::Sech2Exp, u),
+            (Func::Sigmoid, Node::Neg(u)) => (Math::SigmoidNeg, u),
             _ => (Math::Func(f), a),
         }
     }
@@ -63,6 +67,7 @@ impl Math {
             Math::TanhSoftplus => "tanh_softplus",
             Math::Sech2Softplus => "sech2_softplus",
             Math::Sech2Exp => "sech2_exp",
+            Math::SigmoidNeg => "sigmoid_neg",
         }
     }
 }
@@ -508,6 +513,7 @@ mod tests {
                     eval_func(Func::Sech2, eval_func(Func::Softplus, a(0)))
                 }
                 Op::Call(Math::Sech2Exp, _) => eval_func(Func::Sech2, a(0).exp()),
+                Op::Call(Math::SigmoidNeg, _) => eval_func(Func::Sigmoid, -a(0)),
                 Op::Max(..) => max_nan(a(0), a(1)),
                 Op::Min(..) => min_nan(a(0), a(1)),
                 Op::Pow(..) => a(0).powf(a(1)),

@@ -109,6 +109,9 @@ pub trait Real:
     fn sech2_exp(self) -> Self;
     /// `1 / (1 + e^-x)`, accurate in both tails.
     fn sigmoid(self) -> Self;
+    /// `sigmoid(-x)`, from the same exponential as `sigmoid(x)`: generated code calls
+    /// it for `sigmoid(-u)`, so that sigmoid's derivative `σ(u)·σ(-u)` computes one.
+    fn sigmoid_neg(self) -> Self;
     /// `ln(1 + e^x)`, accurate in both tails.
     fn softplus(self) -> Self;
     /// Error function.
@@ -214,6 +217,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn sech2_exp(self) -> Self {
                 crate::math::fused::$t::sech2_exp(self)
+            }
+            #[inline(always)]
+            fn sigmoid_neg(self) -> Self {
+                crate::math::fused::$t::sigmoid_neg(self)
             }
             #[inline(always)]
             fn sigmoid(self) -> Self {

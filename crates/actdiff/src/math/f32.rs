@@ -286,17 +286,19 @@ pub fn exp(x: f32) -> f32 {
 }
 
 /// `e^x` as an `f64`, to about 2^-26 relative for every `x` (no final rounding to
-/// `f32`, no overflow up to the clamp at 89, no subnormal range: the power of two is
+/// `f32`, no overflow up to the clamp at 104, no subnormal range: the power of two is
 /// applied in `f64`), for the fused forms, which finish in `f64` and round once.
+/// Symmetric clamps: `sigmoid_neg` takes `1 / (1 + e^x)` down to f32's smallest
+/// subnormal, at `x = 103.97`, as `sigmoid` takes `e^x / (1 + e^x)`.
 #[inline(always)]
 pub(crate) fn exp_wide(x: f32) -> f64 {
-    let xc = clamp_lo(clamp_hi(x, 89.0), -104.0);
+    let xc = clamp_lo(clamp_hi(x, 104.0), -104.0);
     let (n, h, l) = exp_core(xc, 0.0);
     (f64::from(h) + f64::from(l)) * pow2_wide(n)
 }
 
 /// `2^n` as an `f64`, built in its exponent field (`-1022 <= n <= 1023`; the callers'
-/// `n` are within -290 and 129), for the forms that apply `f32`'s power of two in
+/// `n` are within -290 and 151), for the forms that apply `f32`'s power of two in
 /// `f64`, where it is neither overflow nor subnormal.
 #[inline(always)]
 fn pow2_wide(n: i32) -> f64 {
