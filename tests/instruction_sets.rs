@@ -18,14 +18,17 @@ const CHILD: &str = "ACTDIFF_FINGERPRINT_CHILD";
 
 /// FNV-1a over 64-bit words, NaN canonical (its payload and sign may follow the
 /// operand order, which vector code may change; NaN itself must not).
-#[derive(Default)]
 struct Hash(u64);
+
+impl Default for Hash {
+    /// FNV-1a's offset basis.
+    fn default() -> Hash {
+        Hash(0xcbf2_9ce4_8422_2325)
+    }
+}
 
 impl Hash {
     fn add(&mut self, bits: u64) {
-        if self.0 == 0 {
-            self.0 = 0xcbf2_9ce4_8422_2325;
-        }
         for byte in bits.to_le_bytes() {
             self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -160,13 +163,8 @@ fn fingerprint_of_this_instruction_set() {
 fn every_instruction_set_gives_the_same_bits() {
     let exe = std::env::current_exe().expect("the test binary's path");
     let best = actdiff::instruction_set();
-    let all = [
-        InstructionSet::Portable,
-        InstructionSet::Avx2Fma,
-        InstructionSet::Avx512,
-    ];
     let mut runs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for isa in all.into_iter().filter(|&isa| isa <= best) {
+    for isa in InstructionSet::ALL.into_iter().filter(|&isa| isa <= best) {
         let out = Command::new(&exe)
             .args([
                 "--exact",
@@ -199,6 +197,11 @@ fn every_instruction_set_gives_the_same_bits() {
     let mut names = runs.keys();
     let first = *names.next().expect("at least the portable run");
     for other in names {
+        assert_eq!(
+            runs[first].len(),
+            runs[other].len(),
+            "{first} and {other} printed different numbers of fingerprints"
+        );
         let differing: Vec<String> = runs[first]
             .iter()
             .zip(&runs[other])

@@ -38,15 +38,11 @@ enum Class {
 /// `root` rescaled when it is linear in a single `sech2(softplus(u))`; else `root`.
 pub fn second_derivative(g: &mut Graph, root: NodeId) -> NodeId {
     let order = g.reachable(&[root]);
-    let factors: Vec<NodeId> = order
+    let factors: Vec<(NodeId, NodeId)> = order
         .iter()
-        .copied()
-        .filter(|&id| softplus_arg(g, id).is_some())
+        .filter_map(|&id| softplus_arg(g, id).map(|u| (id, u)))
         .collect();
-    let [s] = factors[..] else {
-        return root;
-    };
-    let Some(u) = softplus_arg(g, s) else {
+    let [(s, u)] = factors[..] else {
         return root;
     };
     let mut class = vec![Class::Free; g.len()];

@@ -40,6 +40,13 @@ pub enum InstructionSet {
 }
 
 impl InstructionSet {
+    /// Every choice, from the least to the best.
+    pub const ALL: [InstructionSet; 3] = [
+        InstructionSet::Portable,
+        InstructionSet::Avx2Fma,
+        InstructionSet::Avx512,
+    ];
+
     /// The name `ACTDIFF_ISA` takes for this choice: `portable`, `avx2`, `avx512`.
     pub fn name(self) -> &'static str {
         match self {
@@ -51,13 +58,10 @@ impl InstructionSet {
 
     /// The choice `ACTDIFF_ISA` names, if it names one.
     fn from_name(name: &str) -> Option<InstructionSet> {
-        [
-            InstructionSet::Portable,
-            InstructionSet::Avx2Fma,
-            InstructionSet::Avx512,
-        ]
-        .into_iter()
-        .find(|isa| isa.name() == name.trim().to_ascii_lowercase())
+        let name = name.trim().to_ascii_lowercase();
+        InstructionSet::ALL
+            .into_iter()
+            .find(|isa| isa.name() == name)
     }
 
     /// The best this CPU supports.
@@ -91,26 +95,27 @@ impl std::fmt::Display for InstructionSet {
     }
 }
 
-/// The choice, once made: 0 before the first call, else `1 + InstructionSet as u8`.
+/// The choice, once made: 0 before the first call, else 1 + its index in
+/// [`InstructionSet::ALL`].
 static CHOSEN: AtomicU8 = AtomicU8::new(0);
 
 /// The instruction set the kernels run with on this machine (see [`InstructionSet`]).
 pub fn instruction_set() -> InstructionSet {
-    match CHOSEN.load(Ordering::Relaxed) {
-        1 => InstructionSet::Portable,
-        2 => InstructionSet::Avx2Fma,
-        3 => InstructionSet::Avx512,
-        _ => {
-            let best = InstructionSet::detect();
-            let isa = std::env::var("ACTDIFF_ISA")
-                .ok()
-                .and_then(|name| InstructionSet::from_name(&name))
-                .map_or(best, |cap| cap.min(best));
-            // Two threads that race here store the same value.
-            CHOSEN.store(1 + isa as u8, Ordering::Relaxed);
-            isa
-        }
+    let chosen = usize::from(CHOSEN.load(Ordering::Relaxed));
+    if let Some(&isa) = chosen
+        .checked_sub(1)
+        .and_then(|i| InstructionSet::ALL.get(i))
+    {
+        return isa;
     }
+    let best = InstructionSet::detect();
+    let isa = std::env::var("ACTDIFF_ISA")
+        .ok()
+        .and_then(|name| InstructionSet::from_name(&name))
+        .map_or(best, |cap| cap.min(best));
+    // Two threads that race here store the same value.
+    CHOSEN.store(1 + isa as u8, Ordering::Relaxed);
+    isa
 }
 
 /// Runs `f`, compiled for the instruction set [`instruction_set`] chose.

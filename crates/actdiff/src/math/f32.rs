@@ -148,7 +148,7 @@ fn split(a: f32) -> (f32, f32) {
 #[inline(always)]
 fn two_prod(a: f32, b: f32) -> (f32, f32) {
     let p = a * b;
-    (p, a.mul_add(b, -p))
+    (p, fma(a, b, -p))
 }
 
 /// `gauss(u) · v` with `e^(-u²)` in `f64` (`u²` is exact there) and one rounding:
