@@ -273,7 +273,8 @@ R = [
         kinks=lambda p: [0]),
     Act("snake", ["alpha"], {"alpha": "1"}, {"alpha": "0.5"},
         lambda a: [(always, x + sp.sin(a * x) ** 2 / a)],
-        # (±7.7, ±7.9): beside the roots of ∂alpha at |alpha·x| = 7.79, which have no window.
+        # (±7.7, ±7.9): beside the roots of ∂alpha at |alpha·x| = 7.79 (once the last
+        # window's edge, before xcos_halfsin; alpha = 0.3 puts roots out to |x| = 100).
         domain=100, more=[{"alpha": "0.3"}], ranges=[(-7.9, -7.7, 20), (7.7, 7.9, 20)],
         # f' = 1 + sin(2 alpha x) touches 0 (no sign change) at 2 alpha x = -pi/2 + 2k pi
         extra_roots=lambda col, p: (

@@ -362,6 +362,22 @@ def main():
                              for r in double_roots], log_max=5e3),
                      ()))
 
+    # The factor of snake's gradient in alpha, x cos x - sin(x)/2, whose roots (tan x = 2x,
+    # one in each ((k + 1/2) pi - 1/2, (k + 1/2) pi)) are where the difference cancels: it
+    # is to keep its absolute error there far below EPSILON.
+    def xcos_roots(limit):
+        g = lambda x: x * mp.cos(x) - mp.sin(x) / 2
+        pos = [mp.findroot(g, (k + 0.5) * mp.pi - 1 / (2 * (k + 0.5) * mp.pi))
+               for k in range(int(limit / math.pi))]
+        return [r for r in pos + [-r for r in pos] if abs(r) <= limit]
+    xroots = xcos_roots(5e3)
+    math_fns.append(("xcos_halfsin", "x cos(x) - sin(x)/2, |x| <= 5e3",
+                     lambda x: x * mp.cos(x) - mp.sin(x) / 2,
+                     Spec("xcos_halfsin", domain=lambda x: abs(x) <= 5e3, roots=xroots,
+                          root_points=600, ranges=[(-5e3, 5e3, 600), (-10, 10, 200)],
+                          log_max=5e3),
+                     xroots))
+
     # `gen_oracle.py name...` writes only those tables.
     only = set(sys.argv[1:])
     for name, what, f, spec, roots in math_fns:

@@ -770,6 +770,7 @@ pub fn eval_func(f: Func, x: Dd) -> Dd {
         // 1 + sin(2x): the double-double sum keeps 2^-106 of 1, far below the f64
         // results' precision even at the edge of a root's absolute-error zone.
         Func::Sin2x1p => Dd::ONE + double_angle(x).sin(),
+        Func::XcosHalfsin => x * x.cos() - x.sin() * Dd::from_f64(0.5),
         Func::Abs => x.abs(),
     }
 }

@@ -234,6 +234,15 @@ fn call_derivative(g: &mut Graph, id: NodeId, f: Func, u: NodeId, du: NodeId) ->
             let c = g.call(Func::Cos2x, u, s);
             g.mul(two, c, s)
         }
+        // xcos_halfsin' = cos(u)/2 - u·sin(u)
+        Func::XcosHalfsin => {
+            let half = g.constant(0.5, s);
+            let cos = g.call(Func::Cos, u, s);
+            let hc = g.mul(half, cos, s);
+            let sin = g.call(Func::Sin, u, s);
+            let us = g.mul(u, sin, s);
+            g.sub(hc, us, s)
+        }
         Func::Abs => {
             // sign(u) · du with sign(0) = 0, written as selects.
             let zero = g.constant(0.0, s);

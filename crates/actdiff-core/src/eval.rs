@@ -26,8 +26,16 @@ pub fn eval_func(f: Func, x: f64) -> f64 {
         Func::Cos => x.cos(),
         Func::Cos2x => cos2x(x),
         Func::Sin2x1p => sin2x1p(x),
+        Func::XcosHalfsin => xcos_halfsin(x),
         Func::Abs => x.abs(),
     }
+}
+
+/// `u·cos(u) - sin(u)/2`, from the double-double interpreter and rounded once: the
+/// runtime's form keeps its absolute error far below `EPSILON` at the roots, so the
+/// reference may not cancel there either.
+pub fn xcos_halfsin(u: f64) -> f64 {
+    crate::dd::eval_func(Func::XcosHalfsin, crate::dd::Dd::from_f64(u)).to_f64()
 }
 
 /// Beyond this `|u|` the phase of `2u` is lost anyway; clamping keeps `2u` finite, so

@@ -52,13 +52,17 @@ pub enum Func {
     /// `sin2x1p(u)`: `1 + sin(2u)`, without cancelling near its double roots (where
     /// `sin(2u) = -1`): `1 + 2·sin(u)·cos(u)` becomes it.
     Sin2x1p,
+    /// `xcos_halfsin(u)`: `u·cos(u) - sin(u)/2`, accurate near its roots (`tan u = 2u`),
+    /// where the difference cancels. Snake's gradient in its parameter,
+    /// `2·sin(u)·cos(u)·x - sin(u)²/alpha` with `u = alpha·x`, is rewritten to it.
+    XcosHalfsin,
     /// `abs(u)`
     Abs,
 }
 
 impl Func {
     /// Every one-argument function, for name lookup.
-    pub const ALL: [Func; 17] = [
+    pub const ALL: [Func; 18] = [
         Func::Exp,
         Func::Expm1,
         Func::Ln,
@@ -75,6 +79,7 @@ impl Func {
         Func::Cos,
         Func::Cos2x,
         Func::Sin2x1p,
+        Func::XcosHalfsin,
         Func::Abs,
     ];
 
@@ -97,6 +102,7 @@ impl Func {
             Func::Cos => "cos",
             Func::Cos2x => "cos2x",
             Func::Sin2x1p => "sin2x1p",
+            Func::XcosHalfsin => "xcos_halfsin",
             Func::Abs => "abs",
         }
     }

@@ -102,10 +102,10 @@ const MAX_HALF_WIDTH: f64 = 3.0;
 /// polynomial per element, each try a scan and fits at compile time). No built-in's
 /// non-periodic function has more than 2; a periodic one's never end, and a
 /// function whose value is rounding noise has hundreds of sign changes, none of
-/// which a window could fix. Snake's gradient in alpha, `sin u·(2u·cos u - sin u)/α²`
-/// with `u = αx`, needs f32 windows at the roots of `2u·cos u = sin u` out to
-/// |u| = 7.79 (10.25 ULP beside it without one); its roots at multiples of π, where
-/// the factor `sin u` vanishes, need none but count as tries.
+/// which a window could fix. (Snake's gradient in alpha, `sin u·(2u·cos u - sin u)/α²`
+/// with `u = αx`, needed f32 windows at the roots of `2u·cos u = sin u` out to
+/// |u| = 7.79, and its roots beyond had none, until the simplifier wrote it with
+/// `xcos_halfsin`, which does not cancel there: it has no window now.)
 const MAX_ROOTS_TRIED: usize = 12;
 
 /// Evaluates `root` as f32 code would: every operation rounded to f32, the
@@ -164,6 +164,7 @@ fn eval_f32(g: &Graph, order: &[NodeId], root: NodeId, x: f32, params: &[f64]) -
                     // Computed in f64 and rounded once, as the runtime does.
                     Func::Cos2x => crate::eval::cos2x(f64::from(u)) as f32,
                     Func::Sin2x1p => crate::eval::sin2x1p(f64::from(u)) as f32,
+                    Func::XcosHalfsin => crate::eval::xcos_halfsin(f64::from(u)) as f32,
                     Func::Abs => u.abs(),
                 }
             }
@@ -782,14 +783,15 @@ pub fn root_windows(
     precisions: &[Precision],
     reach: Reach,
 ) -> Vec<RootWindow> {
-    // A periodic function has roots everywhere; most need no window (snake's
-    // parameter gradient, `[2u·sin(u)·cos(u) - sin(u)²] / alpha²`, cancels only near
-    // its first few roots, where its terms are of the size of the result): only the
-    // MAX_ROOTS_TRIED nearest 0 are tried, as for every function.
+    // A periodic function has roots everywhere, and a window for each is beyond any
+    // budget: only the MAX_ROOTS_TRIED nearest 0 are tried, as for every function.
     let periodic = g.reachable(&[root]).iter().any(|&id| {
         matches!(
             g.node(id),
-            Node::Call(Func::Sin | Func::Cos | Func::Cos2x | Func::Sin2x1p, _)
+            Node::Call(
+                Func::Sin | Func::Cos | Func::Cos2x | Func::Sin2x1p | Func::XcosHalfsin,
+                _
+            )
         )
     });
     let mut windows: Vec<RootWindow> = Vec::new();

@@ -639,6 +639,7 @@ fn call<T: Real>(out: &mut [T], a: &[T], f: Math) {
             Func::Cos => map1(out, a, T::cos),
             Func::Cos2x => map1(out, a, T::cos2x),
             Func::Sin2x1p => map1(out, a, T::sin2x1p),
+            Func::XcosHalfsin => map1(out, a, T::xcos_halfsin),
             Func::Abs => map1(out, a, T::abs),
         },
     }

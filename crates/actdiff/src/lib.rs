@@ -31,10 +31,12 @@
 //! an expression: number literals, the input, parameters, `+ - * /`, unary `-`,
 //! `if / else if / else` with `< <= > >=` and `&& ||`, blocks with `let`, and the
 //! functions `exp expm1 ln log1p sqrt tanh sigmoid softplus erf erfc gauss sin cos
-//! cos2x sin2x1p abs max min clamp powi pow mul_err`, where `gauss(u) = exp(-u²)` with
+//! cos2x sin2x1p xcos_halfsin abs max min clamp powi pow mul_err`, where `gauss(u) = exp(-u²)` with
 //! `u²` taken exactly (what `exp(-(u * u))` is rewritten to), `cos2x(u) = cos(2u)` and
 //! `sin2x1p(u) = 1 + sin(2u)` are the forms without cancellation that
-//! `cos(u)² - sin(u)²` and `1 + 2·sin(u)·cos(u)` are rewritten to, and
+//! `cos(u)² - sin(u)²` and `1 + 2·sin(u)·cos(u)` are rewritten to,
+//! `xcos_halfsin(u) = u·cos(u) - sin(u)/2` is the factor of snake's gradient in its
+//! parameter, without cancellation near its roots (`tan u = 2u`), and
 //! `mul_err(a, b)` is the rounding error of
 //! the product, `a·b - fl(a·b)` (0 as a real function, so its derivative is 0), which
 //! carries a product's rounding into a steep function. `^` is xor in Rust, so it is

@@ -129,6 +129,9 @@ pub trait Real:
     fn cos2x(self) -> Self;
     /// `1 + sin(2x)`, without cancelling near its double roots.
     fn sin2x1p(self) -> Self;
+    /// `x·cos(x) - sin(x)/2`, accurate near its roots (`tan x = 2x`), where the
+    /// difference cancels (the factor of snake's gradient in its parameter).
+    fn xcos_halfsin(self) -> Self;
     /// `x^y`
     fn pow(self, y: Self) -> Self;
     /// `x^n` for an integer `n`.
@@ -264,6 +267,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn sin2x1p(self) -> Self {
                 crate::math::$t::sin2x1p(self)
+            }
+            #[inline(always)]
+            fn xcos_halfsin(self) -> Self {
+                crate::math::$t::xcos_halfsin(self)
             }
             #[inline(always)]
             fn pow(self, y: Self) -> Self {

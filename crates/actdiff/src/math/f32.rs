@@ -657,6 +657,14 @@ pub fn sin2x1p(x: f32) -> f32 {
     crate::math::f64::sin2x1p(f64::from(x)) as f32
 }
 
+/// `x·cos(x) - sin(x)/2`, computed in `f64` by [`crate::math::f64::xcos_halfsin`]
+/// (accurate near its roots, where the difference cancels) and rounded once: maximum
+/// error 0.5 ULP on the oracle's 4,000 points in `|x| <= 5000` (`tests/accuracy.rs`).
+#[inline(always)]
+pub fn xcos_halfsin(x: f32) -> f32 {
+    crate::math::f64::xcos_halfsin(f64::from(x)) as f32
+}
+
 /// `ln a` as hi + lo, relative error about 2^-30, for positive finite `a` (subnormals
 /// included).
 #[inline(always)]
