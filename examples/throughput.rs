@@ -19,5 +19,6 @@ struct Args {
 }
 
 fn main() {
+    actdiff_cli::quiet_on_closed_pipe();
     report(&Args::parse().options, "throughput example");
 }

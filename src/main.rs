@@ -204,27 +204,8 @@ fn expand(definition: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `print!` panics when stdout is a pipe whose reader has gone (`actdiff list | head`).
-/// The reader chose to stop reading, so the tool stops quietly, as Unix tools do,
-/// instead of printing a panic; every other panic keeps the default report.
-fn quiet_on_closed_pipe() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
-            std::process::exit(0);
-        }
-        default(info)
-    }));
-}
-
 fn main() -> ExitCode {
-    quiet_on_closed_pipe();
+    actdiff_cli::quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         None => {
