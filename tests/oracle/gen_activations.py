@@ -198,7 +198,9 @@ R = [
         # x/2 (1 + erf(x/sqrt 2)), written with erfc so that mpmath keeps the left tail
         lambda: [(always, x / 2 * sp.erfc(-x * SQRT1_2))],
         # (-13.4, -12.9): f and f' near f32's smallest normal, from erfc subnormal in f32.
-        ranges=[(-40, -5, 80), (-39, -13, 60), (-13.4, -12.9, 30)]),
+        # (-39.5, -38.4): f64 f'' subnormal where gauss(x/sqrt 2) alone is below half the
+        # smallest subnormal (|x| > 38.6), but not its product with 2 - x².
+        ranges=[(-40, -5, 80), (-39, -13, 60), (-13.4, -12.9, 30), (-39.5, -38.4, 30)]),
     Act("gelu(approximate=tanh)", [], {}, None,
         # x/2 (1 + tanh(v)) = x sigmoid(2v), the same function with no 1 + tanh to absorb
         lambda: [(always, x * sigmoid(2 * C_TANH * (x + sp.Rational("0.044715") * x ** 3)))],

@@ -142,11 +142,13 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
 /// `gauss(u) · v` with `gauss(u)` unrounded (as `mul_scaled`): one rounding where
 /// the result is normal, even where `gauss(u)` alone would be subnormal (`|u| > 26.6`,
 /// gelu's derivatives below `x = -37.6`, whose products with `x` magnify that
-/// rounding). Beyond `|u| = 27.3`, where `gauss(u)` is 0 to f64, the product of 0.
+/// rounding), or 0 (`|u| > 27.3`: gelu'' is -5e-323 at x = -38.69, where `u = 27.36`,
+/// and was 0 when the product stopped there too). Beyond `|u| = 33` the product of 0,
+/// which is the value's rounding for every `|v| < 2^496`.
 #[inline(always)]
 pub fn gauss_mul(u: f64, v: f64) -> f64 {
-    let (m, k) = gauss_parts(u);
-    sel(u.abs() > GAUSS_LIMIT, 0.0 * v, mul_scaled(m, k, v))
+    let (m, k) = gauss_parts(u, GAUSS_MUL_LIMIT);
+    sel(u.abs() > GAUSS_MUL_LIMIT, 0.0 * v, mul_scaled(m, k, v))
 }
 
 /// Polynomial evaluation by Estrin's scheme, coefficients from the constant term up (at
@@ -340,19 +342,21 @@ pub fn expm1(x: f64) -> f64 {
 /// points. Even (`gauss(-x) = gauss(x)` bit for bit); `gauss(±inf) = 0`, NaN gives NaN.
 #[inline(always)]
 pub fn gauss(x: f64) -> f64 {
-    let (m, k) = gauss_parts(x);
+    let (m, k) = gauss_parts(x, GAUSS_LIMIT);
     scale(m, k)
 }
 
-/// Beyond it `gauss` is below half the smallest subnormal, and the square stays inside
-/// `exp_reduce`'s range.
+/// Beyond it `gauss` is below half the smallest subnormal.
 const GAUSS_LIMIT: f64 = 27.3;
+/// Beyond it `gauss(u) · v` is below half the smallest subnormal for `|v| < 2^496`;
+/// `2^k` stays within what `mul_scaled` applies (`k >= -1571`).
+const GAUSS_MUL_LIMIT: f64 = 33.0;
 
-/// `gauss(x) = m · 2^k` before its rounding, `m` in `[1/2, 2]`, `k` in `[-1077, 0]`:
-/// [`gauss`] and [`gauss_mul`]'s product.
+/// `gauss(x) = m · 2^k` before its rounding, `m` in `[1/2, 2]`, for `|x|` clamped to
+/// `limit` (`k` in `[-1077, 0]` for [`gauss`], `[-1571, 0]` for [`gauss_mul`]).
 #[inline(always)]
-fn gauss_parts(x: f64) -> (f64, f64) {
-    let a = clamp(x.abs(), 0.0, GAUSS_LIMIT);
+fn gauss_parts(x: f64, limit: f64) -> (f64, f64) {
+    let a = clamp(x.abs(), 0.0, limit);
     let (h, l) = two_prod(a, a);
     let (k, qh, ql) = exp_reduce(-h, -l);
     let (ph, pl) = one_plus(qh, ql);
@@ -597,7 +601,7 @@ fn scale_factors(k: f64) -> (f64, f64) {
     (pow2i(k - j), pow2i(j))
 }
 
-/// `m · 2^k · v` for `m` in `[1/32, 32]`, an integral `k` in `[-1200, 0]` and any `v`,
+/// `m · 2^k · v` for `m` in `[1/32, 32]`, an integral `k` in `[-1622, 0]` and any `v`,
 /// with `m · 2^k` never rounded on its own: rounded once where the result is normal,
 /// twice (the second time to the subnormal grid) where it is subnormal. `m · 2^k` may
 /// be far below the smallest normal while the product is not.
