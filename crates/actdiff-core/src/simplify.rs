@@ -16,7 +16,9 @@
 //!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
 //!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`,
 //!   `exp(-(u * u))` and `exp(-powi(u, 2))` → `gauss(u)`, `1 + 2·sin(u)·cos(u)` →
-//!   `sin2x1p(u)`, `cos(u)² - sin(u)²` → `cos2x(u)`;
+//!   `sin2x1p(u)`, `cos(u)² - sin(u)²` → `cos2x(u)`, and snake's gradient in its
+//!   parameter, `2·sin(t)·cos(t)·y - sin(t)²/p` with `t = p·y`, →
+//!   `2·sin(t)·(xcos_halfsin(t) + mul_err(p, y)·cos(t))/p`;
 //! - a constant added to a select with a literal 0 branch moves into it
 //!   (`1 + if c { b } else { 0 }` → `if c { 1 + b } else { 1 }`), so that the rules
 //!   above see the sum;
