@@ -42,6 +42,10 @@ pub enum Math {
     /// `sigmoid(-u)` from `u`'s exponential, so that `sigmoid(u)·sigmoid(-u)`,
     /// sigmoid's derivative, computes one exponential (and in `f32` one division).
     SigmoidNeg,
+    /// The product `sech2(softplus(u)) · sigmoid(u)`, the derivative of
+    /// `tanh(softplus(u))` (mish's), as one value: in `f32` from the exponential and
+    /// the reciprocal `tanh(softplus(u))` takes, so that mish's derivative divides once.
+    SigmoidSech2Softplus,
 }
 
 impl Math {
@@ -60,6 +64,20 @@ impl Math {
         }
     }
 
+    /// The product `a * b` as one call, with its argument, where it has a fused form:
+    /// `sech2(softplus(u)) * sigmoid(u)`, in either order.
+    pub fn of_product(g: &Graph, a: NodeId, b: NodeId) -> Option<(Math, NodeId)> {
+        let pair = |s: NodeId, t: NodeId| match (g.node(s), g.node(t)) {
+            (Node::Call(Func::Sech2, sp), Node::Call(Func::Sigmoid, u))
+                if g.node(sp) == Node::Call(Func::Softplus, u) =>
+            {
+                Some((Math::SigmoidSech2Softplus, u))
+            }
+            _ => None,
+        };
+        pair(a, b).or_else(|| pair(b, a))
+    }
+
     /// The `Real` method that computes it.
     pub fn method(self) -> &'static str {
         match self {
@@ -68,6 +86,7 @@ impl Math {
             Math::Sech2Softplus => "sech2_softplus",
             Math::Sech2Exp => "sech2_exp",
             Math::SigmoidNeg => "sigmoid_neg",
+            Math::SigmoidSech2Softplus => "sigmoid_sech2_softplus",
         }
     }
 }
@@ -344,9 +363,10 @@ impl Builder {
                 Node::Neg(a) => self.op(Op::Neg(v(a))),
                 Node::Add(a, b) => self.op(Op::Add(v(a), v(b))),
                 Node::Sub(a, b) => self.op(Op::Sub(v(a), v(b))),
-                Node::Mul(a, b) => match g.fused_product(a, b) {
-                    Some((f, u, other)) => self.op(Op::FusedMul(f, v(u), v(other))),
-                    None => self.op(Op::Mul(v(a), v(b))),
+                Node::Mul(a, b) => match (Math::of_product(g, a, b), g.fused_product(a, b)) {
+                    (Some((math, u)), _) => self.op(Op::Call(math, v(u))),
+                    (None, Some((f, u, other))) => self.op(Op::FusedMul(f, v(u), v(other))),
+                    (None, None) => self.op(Op::Mul(v(a), v(b))),
                 },
                 Node::Div(a, b) => self.op(Op::Div(v(a), v(b))),
                 Node::Call(f, a) => {
@@ -514,6 +534,10 @@ mod tests {
                 }
                 Op::Call(Math::Sech2Exp, _) => eval_func(Func::Sech2, a(0).exp()),
                 Op::Call(Math::SigmoidNeg, _) => eval_func(Func::Sigmoid, -a(0)),
+                Op::Call(Math::SigmoidSech2Softplus, _) => {
+                    eval_func(Func::Sech2, eval_func(Func::Softplus, a(0)))
+                        * eval_func(Func::Sigmoid, a(0))
+                }
                 Op::Max(..) => max_nan(a(0), a(1)),
                 Op::Min(..) => min_nan(a(0), a(1)),
                 Op::Pow(..) => a(0).powf(a(1)),
@@ -609,6 +633,33 @@ mod tests {
         );
         let d = Program::new(&defs[0], &[defs[0].second_derivative], Precision::Double);
         assert!(d.registers() < d.code().len(), "{d:?}");
+    }
+
+    #[test]
+    fn tanh_softplus_slope_is_one_call() {
+        // mish' = tanh(sp) + x·(sech2(sp)·σ(x)): the product is one fused call, from
+        // the same argument as tanh(softplus(x)), and no plain product of the two.
+        let defs = compile_str("Mish(x) = x * tanh(softplus(x));").expect("compiles");
+        let d = &defs[0];
+        let p = Program::new(d, &[d.derivative], Precision::Double);
+        let ops: Vec<Op> = p.code().iter().map(|i| i.op).collect();
+        assert!(
+            ops.contains(&Op::Call(Math::SigmoidSech2Softplus, INPUT)),
+            "{p:?}"
+        );
+        assert!(
+            !ops.contains(&Op::Call(Math::Func(Func::Sigmoid), INPUT)),
+            "{p:?}"
+        );
+        // Its value is the product's, away from the root window at -1.19.
+        for x in [-30.0, -3.0, 0.5, 4.0, 25.0] {
+            let got = run(&p, x, &[])[0];
+            let want = eval(&d.graph, d.derivative, x, &[]);
+            assert!(
+                (got - want).abs() <= 1e-15 * want.abs(),
+                "{x}: {got} vs {want}"
+            );
+        }
     }
 
     #[test]

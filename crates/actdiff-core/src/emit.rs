@@ -298,13 +298,18 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             let (a, b) = (v(a), v(b));
             quote!(#a - #b)
         }
-        Node::Mul(a, b) => match g.fused_product(a, b) {
-            Some((fused, u, other)) => {
+        Node::Mul(a, b) => match (Math::of_product(g, a, b), g.fused_product(a, b)) {
+            (Some((math, u)), _) => {
+                let f = Ident::new(math.method(), Span::call_site());
+                let u = v(u);
+                quote!(<T as #p::Real>::#f(#u))
+            }
+            (None, Some((fused, u, other))) => {
                 let (u, other) = (v(u), v(other));
                 let method = format_ident!("{}", fused.method());
                 quote!(<T as #p::Real>::#method(#u, #other))
             }
-            None => {
+            (None, None) => {
                 let (a, b) = (v(a), v(b));
                 quote!(#a * #b)
             }

@@ -622,6 +622,7 @@ fn call<T: Real>(out: &mut [T], a: &[T], f: Math) {
         Math::Sech2Softplus => map1(out, a, T::sech2_softplus),
         Math::Sech2Exp => map1(out, a, T::sech2_exp),
         Math::SigmoidNeg => map1(out, a, T::sigmoid_neg),
+        Math::SigmoidSech2Softplus => map1(out, a, T::sigmoid_sech2_softplus),
         Math::Func(f) => match f {
             Func::Exp => map1(out, a, T::exp),
             Func::Expm1 => map1(out, a, T::expm1),

@@ -104,6 +104,10 @@ pub trait Real:
     fn tanh_softplus(self) -> Self;
     /// `sech2(softplus(x))` with a single exponential: in mish's derivatives.
     fn sech2_softplus(self) -> Self;
+    /// `sech2(softplus(x)) · sigmoid(x)`, the derivative of `tanh(softplus(x))`, as one
+    /// value: generated code calls it for that product (in mish's derivative), which
+    /// in `f32` then shares `tanh_softplus`'s exponential and division.
+    fn sigmoid_sech2_softplus(self) -> Self;
     /// `sech2(exp(x))` with `e^x` carried unrounded into the second exponential, which
     /// magnifies `e^x`'s relative error `2e^x` times: in tanhexp's derivatives.
     fn sech2_exp(self) -> Self;
@@ -216,6 +220,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn sech2_softplus(self) -> Self {
                 crate::math::fused::$t::sech2_softplus(self)
+            }
+            #[inline(always)]
+            fn sigmoid_sech2_softplus(self) -> Self {
+                crate::math::fused::$t::sigmoid_sech2_softplus(self)
             }
             #[inline(always)]
             fn sech2_exp(self) -> Self {
