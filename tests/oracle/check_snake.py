@@ -72,10 +72,10 @@ for alpha in ALPHAS:
         g64, g32 = (float(v) for v in line.split())
         want = gradient(a64, mp.mpf(x))
         e = error(g64, want, x, roots[a64], math.ulp(float(want)) if float(want) else 5e-324, 2.0 ** -52)
-        worst64 = max(worst64, (e, x))
+        worst64 = max(worst64, (e, x), key=lambda t: t[0])
         x32 = f32(x)
         want = gradient(a32, mp.mpf(x32))
         e = error(f32(g32), want, x32, roots[a32], ulp32(float(want)), 2.0 ** -23)
-        worst32 = max(worst32, (e, x32))
+        worst32 = max(worst32, (e, x32), key=lambda t: t[0])
     print(f"actdiff snake(alpha={alpha}) d_alpha: f64 max {worst64[0]:.2f} at x={worst64[1]!r}, "
           f"f32 max {worst32[0]:.2f} at x={worst32[1]!r} (n={len(xs)})", flush=True)

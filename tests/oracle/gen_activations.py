@@ -277,7 +277,10 @@ R = [
         lambda a: [(always, x + sp.sin(a * x) ** 2 / a)],
         # (±7.7, ±7.9): beside the roots of ∂alpha at |alpha·x| = 7.79 (once the last
         # window's edge, before xcos_halfsin; alpha = 0.3 puts roots out to |x| = 100).
-        domain=100, more=[{"alpha": "0.3"}], ranges=[(-7.9, -7.7, 20), (7.7, 7.9, 20)],
+        # (±1.15, ±1.18): beside the root of ∂alpha at alpha·x = ±1.1656, the first
+        # of tan u = 2u, where xcos_halfsin's kernel terms are largest.
+        domain=100, more=[{"alpha": "0.3"}],
+        ranges=[(-7.9, -7.7, 20), (7.7, 7.9, 20), (-1.18, -1.15, 30), (1.15, 1.18, 30)],
         # f' = 1 + sin(2 alpha x) touches 0 (no sign change) at 2 alpha x = -pi/2 + 2k pi
         extra_roots=lambda col, p: (
             [(-mp.pi / 2 + 2 * k * mp.pi) / (2 * p["alpha"]) for k in range(-80, 81)]

@@ -374,7 +374,11 @@ def main():
     math_fns.append(("xcos_halfsin", "x cos(x) - sin(x)/2, |x| <= 5e3",
                      lambda x: x * mp.cos(x) - mp.sin(x) / 2,
                      Spec("xcos_halfsin", domain=lambda x: abs(x) <= 5e3, roots=xroots,
-                          root_points=600, ranges=[(-5e3, 5e3, 600), (-10, 10, 200)],
+                          root_points=600,
+                          # beside the first roots, where r = x - pi/2 is not small and
+                          # the kernels' own terms are not negligible (1.166, 4.604)
+                          ranges=[(-5e3, 5e3, 600), (-10, 10, 200), (1.15, 1.18, 60),
+                                  (-1.18, -1.15, 60), (4.59, 4.62, 30), (-4.62, -4.59, 30)],
                           log_max=5e3),
                      xroots))
 

@@ -770,6 +770,10 @@ pub fn eval_func(f: Func, x: Dd) -> Dd {
         // 1 + sin(2x): the double-double sum keeps 2^-106 of 1, far below the f64
         // results' precision even at the edge of a root's absolute-error zone.
         Func::Sin2x1p => Dd::ONE + double_angle(x).sin(),
+        // Below 2^-27, u/2 (its u³ term is below 2^-55 of it), as the runtime and the
+        // f64 interpreter take it: -0 keeps its sign, and the smallest subnormals round
+        // once (the difference rounded sin(u)/2 on its own).
+        Func::XcosHalfsin if x.hi.abs() < 7.450580596923828e-9 => x * Dd::from_f64(0.5),
         Func::XcosHalfsin => x * x.cos() - x.sin() * Dd::from_f64(0.5),
         Func::Abs => x.abs(),
     }

@@ -35,6 +35,11 @@ pub fn eval_func(f: Func, x: f64) -> f64 {
 /// runtime's form keeps its absolute error far below `EPSILON` at the roots, so the
 /// reference may not cancel there either.
 pub fn xcos_halfsin(u: f64) -> f64 {
+    // Below 2^-27 it rounds to u/2, as the runtime takes it: keeps -0 and the
+    // subnormals (the double-double form rounds sin(u)/2 on its own there).
+    if u.abs() < 7.450580596923828e-9 {
+        return 0.5 * u;
+    }
     crate::dd::eval_func(Func::XcosHalfsin, crate::dd::Dd::from_f64(u)).to_f64()
 }
 

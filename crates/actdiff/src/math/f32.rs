@@ -660,9 +660,15 @@ pub fn sin2x1p(x: f32) -> f32 {
 /// `x·cos(x) - sin(x)/2`, computed in `f64` by [`crate::math::f64::xcos_halfsin`]
 /// (accurate near its roots, where the difference cancels) and rounded once: maximum
 /// error 0.5 ULP on the oracle's 4,000 points in `|x| <= 5000` (`tests/accuracy.rs`).
+/// Beyond `|x| = 65536`, where this module's [`sin`] and [`cos`] are approximate, it is
+/// made from them (in `f64`, rounded once), so that it keeps their phase: snake's
+/// gradient, `2·sin(u)·xcos_halfsin(u)`, then stays within `|u| + 1` (from the `f64`
+/// form's own phase it reached -inf at x = 3.3e38, where the value is finite).
 #[inline(always)]
 pub fn xcos_halfsin(x: f32) -> f32 {
-    crate::math::f64::xcos_halfsin(f64::from(x)) as f32
+    let near = crate::math::f64::xcos_halfsin(f64::from(x)) as f32;
+    let far = (f64::from(x) * f64::from(cos(x)) - 0.5 * f64::from(sin(x))) as f32;
+    sel(x.abs() > 65536.0, far, near)
 }
 
 /// `ln a` as hi + lo, relative error about 2^-30, for positive finite `a` (subnormals
@@ -768,6 +774,28 @@ pub fn powi(x: f32, n: i32) -> f32 {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    /// Beyond 65536, where `sin` and `cos` are approximate, `xcos_halfsin` keeps their
+    /// phase: snake's gradient `2·sin(x)·xcos_halfsin(x)` (alpha = 1) stays within
+    /// `|x| + 1` up to `f32::MAX`. With the `f64` form's own phase it reached 2.35e38 at
+    /// x = 2e38 and overflowed to -inf at 3.3e38.
+    #[test]
+    fn xcos_halfsin_keeps_the_phase_of_sin_where_both_are_approximate() {
+        let mut worst = (0.0f64, 0.0f32);
+        for i in 0..20_000u32 {
+            // Log-spaced from 2^16 to f32::MAX, both signs.
+            let m = 16.0 + 112.0 * f64::from(i) / 20_000.0;
+            let x = (2f64.powf(m).min(f64::from(f32::MAX))) as f32;
+            for x in [x, -x] {
+                let g = 2.0 * f64::from(super::sin(x)) * f64::from(super::xcos_halfsin(x));
+                let excess = g.abs() / (f64::from(x).abs() + 1.0);
+                if excess > worst.0 {
+                    worst = (excess, x);
+                }
+            }
+        }
+        assert!(worst.0 <= 1.0 + 1e-6, "{worst:?}");
+    }
+
     #[test]
     fn mul_err_is_the_exact_rounding_of_the_product() {
         // The product of two f32 is exact in f64.

@@ -204,7 +204,8 @@ const EXP_P: [f64; 11] = [
     2.0914685161418067e-09,
 ];
 
-/// Reduces `e^(xh + xl) = 2^k (1 + qh + ql)`, `|xh| <= 746`, `|xl|` at most a few ulp of `xh`
+/// Reduces `e^(xh + xl) = 2^k (1 + qh + ql)`, `|xh| <= 1089` (`gauss_mul`'s `33²`;
+/// `k·LN2_HI` is exact for `|k| < 2^21`), `|xl|` at most a few ulp of `xh`
 /// or below 0.01. Returns `(k, qh, ql)` with `qh + ql = e^r - 1`, `|r| <= ~0.35`, to ~2^-60
 /// relative.
 #[inline(always)]
@@ -711,6 +712,8 @@ const SIN_S: [f64; 7] = [
     1.6058521349954986e-10,
     -7.586094789672621e-13,
 ];
+/// `-1/6 - SIN_S[0]`, the rounding of the sine series' first coefficient.
+const SIN_S0_LO: f64 = -9.25185853854297e-18;
 /// `(cos r - 1 + r^2/2) / r^4` in `z = r^2`, `|r| <= pi/4` (error 2^-60).
 const COS_C: [f64; 7] = [
     0.041666666666666664,
@@ -844,14 +847,15 @@ pub fn sin2x1p(x: f64) -> f64 {
 /// With `x = k pi/2 + r` it is `±(x cos r - sin r/2)` for even `k`, which does not
 /// cancel (`|2x cos r| >= 1.4 |sin r|` wherever `x` is not small), and
 /// `±(x sin r + cos r/2)` for odd `k`, whose roots (`r ≈ -1/(2x)`) are where `x·r`
-/// cancels `1/2`: there `x·rh` is split exactly, `1/2` added by an exact sum, and the
-/// rest (`x·rl`, the sine's and cosine's series beyond `r` and `1`) are small terms
-/// added last, so that the absolute error stays a small fraction of `EPSILON` at the
-/// roots (and the relative error is a few ULPs elsewhere). Never overflows: `|x cos x|`
-/// is at most `|x|`.
+/// cancels `1/2`: there the leading terms `x·rh + 1/2 - rh²/4 - x·rh³/6` are taken
+/// exactly (split products, error-free sums, `-1/6` with its rounding), and the rest
+/// (`x·rl`, the series beyond) are small terms added last, so that the absolute error
+/// stays a small fraction of `EPSILON` at the roots, the first (x = 1.166, r = -0.405)
+/// included (and the relative error is a few ULPs elsewhere). Never overflows:
+/// `|x cos x|` is at most `|x|`.
 ///
 /// Maximum error 1.3 ULP on the oracle's 4,000 points in `|x| <= 5000` (absolute
-/// error / EPSILON within 1e-3 relative of a root), and 0.0044 EPSILON absolute where
+/// error / EPSILON within 1e-3 relative of a root), and 0.0041 EPSILON absolute where
 /// the value is below 1e-2 (`tests/accuracy.rs`; the plain difference: 0.35); accurate
 /// for `|x| <= 2^20`, where the reduction is; beyond, finite and approximate. NaN for
 /// infinite or NaN `x`; `±0` keeps its sign.
@@ -866,10 +870,24 @@ pub fn xcos_halfsin(x: f64) -> f64 {
     // x·(1 + tc) - (rh + rl + ts)/2, with x - rh/2 first: for k = 0 it is x/2, exact,
     // where x·cos x and sin(x)/2 are within a factor of 2.3 of each other.
     let even = (x - 0.5 * rh) + fma(x, tc, -0.5 * (rl + ts));
-    // x·(rh + rl + ts) + 1/2 + tc/2, with x·rh + 1/2 taken exactly.
+    // x·sin r + cos(r)/2 = x·rh + 1/2 - rh²/4 + x·rh³·S0 + (small terms), the four
+    // leading terms exact (products split, sums error-free): near the first root,
+    // x = 1.166 and r = -0.405, -rh²/4 is -0.041 and x·rh³·S0 0.013, and rounding them
+    // left 0.038 EPSILON, 15 ULP of the value at the root zone's edge. Beyond, r is
+    // small and so is every term but x·rh + 1/2.
     let (ph, pl) = two_prod(x, rh);
+    let (wh, wl) = two_prod(ph, zh);
+    let wl = wl + (pl * zh + ph * zl);
+    let (ah, al) = two_prod(wh, SIN_S[0]);
+    // SIN_S[0] is -1/6 rounded; its rounding, times x·rh³ (0.07 at the first root), is
+    // 0.003 EPSILON: put back.
+    let sin_rest =
+        (wl * SIN_S[0] + wh * (SIN_S0_LO + zh * poly(zh, &SIN_S[1..]))) + x * (rl - 0.5 * zh * rl);
+    let cos_rest = 0.5 * (zh * (zh * poly(zh, &COS_C))) - (0.25 * zl + 0.5 * (rh * rl));
     let (s, se) = two_sum(ph, 0.5);
-    let odd = s + ((se + pl) + fma(x, rl + ts, 0.5 * tc));
+    let (s2, se2) = two_sum(s, -0.25 * zh);
+    let (s3, se3) = two_sum(s2, ah);
+    let odd = s3 + (((se + se2) + (se3 + pl)) + ((al + sin_rest) + cos_rest));
     let r = sel((q & 1) == 1, odd, even);
     // The sign is negative for k = 1 and 2 (mod 4).
     let r = f64::from_bits(r.to_bits() ^ ((q.wrapping_add(1) & 2) << 62));
