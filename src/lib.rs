@@ -11,8 +11,9 @@ pub mod target;
 pub mod throughput;
 
 /// Makes a closed output pipe end the program quietly, with status 0. `print!` panics
-/// when stdout is a pipe whose reader has gone (`actdiff list | head`); the reader chose to stop reading, so the tool stops quietly, as Unix tools do,
-/// instead of printing a panic; every other panic keeps the default report.
+/// when stdout is a pipe whose reader has gone (`actdiff list | head`); the reader
+/// chose to stop reading, so the program stops quietly, as Unix tools do, instead of
+/// printing a panic; every other panic keeps the default report.
 pub fn quiet_on_closed_pipe() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -773,7 +773,7 @@ pub fn eval_func(f: Func, x: Dd) -> Dd {
         // Below 2^-27, u/2 (its u³ term is below 2^-55 of it), as the runtime and the
         // f64 interpreter take it: -0 keeps its sign, and the smallest subnormals round
         // once (the difference rounded sin(u)/2 on its own).
-        Func::XcosHalfsin if x.hi.abs() < 7.450580596923828e-9 => x * Dd::from_f64(0.5),
+        Func::XcosHalfsin if x.hi.abs() < crate::eval::XCOS_HALFSIN_LINEAR => x * Dd::from_f64(0.5),
         Func::XcosHalfsin => x * x.cos() - x.sin() * Dd::from_f64(0.5),
         Func::Abs => x.abs(),
     }

@@ -285,6 +285,12 @@ fn value_of(g: &Graph, id: NodeId) -> TokenStream {
 fn compute(g: &Graph, id: NodeId) -> TokenStream {
     let p = private();
     let v = |n: NodeId| value_of(g, n);
+    // A `Real` method of one argument: a call, or a product with a fused form.
+    let math_call = |math: Math, arg: NodeId| {
+        let f = Ident::new(math.method(), Span::call_site());
+        let a = v(arg);
+        quote!(<T as #p::Real>::#f(#a))
+    };
     match g.node(id) {
         Node::Neg(a) => {
             let a = v(a);
@@ -299,11 +305,7 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             quote!(#a - #b)
         }
         Node::Mul(a, b) => match (Math::of_product(g, a, b), g.fused_product(a, b)) {
-            (Some((math, u)), _) => {
-                let f = Ident::new(math.method(), Span::call_site());
-                let u = v(u);
-                quote!(<T as #p::Real>::#f(#u))
-            }
+            (Some((math, u)), _) => math_call(math, u),
             (None, Some((fused, u, other))) => {
                 let (u, other) = (v(u), v(other));
                 let method = format_ident!("{}", fused.method());
@@ -320,10 +322,7 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
         }
         Node::Call(f, a) => {
             let (math, arg) = Math::of_call(g, f, a);
-            let name = math.method();
-            let f = Ident::new(name, Span::call_site());
-            let a = v(arg);
-            quote!(<T as #p::Real>::#f(#a))
+            math_call(math, arg)
         }
         Node::Max(a, b) => {
             let (a, b) = (v(a), v(b));

@@ -31,13 +31,17 @@ pub fn eval_func(f: Func, x: f64) -> f64 {
     }
 }
 
+/// `2^-27`: below it `xcos_halfsin(u)` rounds to `u/2` (its `u³` term is below 2^-55 of
+/// it), as the runtime takes it; the double-double interpreter does the same.
+pub(crate) const XCOS_HALFSIN_LINEAR: f64 = 7.450580596923828e-9;
+
 /// `u·cos(u) - sin(u)/2`, from the double-double interpreter and rounded once: the
 /// runtime's form keeps its absolute error far below `EPSILON` at the roots, so the
 /// reference may not cancel there either.
 pub fn xcos_halfsin(u: f64) -> f64 {
-    // Below 2^-27 it rounds to u/2, as the runtime takes it: keeps -0 and the
-    // subnormals (the double-double form rounds sin(u)/2 on its own there).
-    if u.abs() < 7.450580596923828e-9 {
+    // Below 2^-27 it rounds to u/2, as the runtime takes it: keeps -0 (which the
+    // double-double sum would turn into +0).
+    if u.abs() < XCOS_HALFSIN_LINEAR {
         return 0.5 * u;
     }
     crate::dd::eval_func(Func::XcosHalfsin, crate::dd::Dd::from_f64(u)).to_f64()

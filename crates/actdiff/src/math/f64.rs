@@ -52,6 +52,10 @@ fn fma(a: f64, b: f64, c: f64) -> f64 {
     a.mul_add(b, c)
 }
 
+/// `2^-27`: below it a series' cubic term is under half an ULP of its first, which
+/// `log1p`, `sin` and `xcos_halfsin` then return (exact, keeping `-0` and subnormals).
+const SERIES_CUTOFF: f64 = 7.450580596923828e-9;
+
 /// `if c { a } else { b }` on two computed values: a blend, not a branch (also for
 /// the `f32` forms that finish in `f64`).
 #[inline(always)]
@@ -459,7 +463,7 @@ pub fn log1p(x: f64) -> f64 {
     let r = a + (b + t);
     let r = sel(x == f64::INFINITY, x, r);
     // Below 2^-27, x - x^2/2 is within 0.02 ULP; it avoids the cancellation of f and c.
-    let r = sel(x.abs() < 7.450580596923828e-9, fma(-0.5 * x, x, x), r);
+    let r = sel(x.abs() < SERIES_CUTOFF, fma(-0.5 * x, x, x), r);
     let r = sel(x == -1.0, f64::NEG_INFINITY, r);
     sel(x >= -1.0, r, f64::NAN)
 }
@@ -782,7 +786,7 @@ pub fn sin(x: f64) -> f64 {
     let (rh, rl, q) = trig_reduce(x);
     let r = trig_quadrant(rh, rl, q);
     // Below 2^-27, sin x rounds to x; keeps -0 and subnormals exact.
-    let r = sel(x.abs() < 7.450580596923828e-9, x, r);
+    let r = sel(x.abs() < SERIES_CUTOFF, x, r);
     sel(x.abs() == f64::INFINITY, f64::NAN, r)
 }
 
@@ -864,9 +868,12 @@ pub fn xcos_halfsin(x: f64) -> f64 {
     let (rh, rl, q) = trig_reduce(x);
     let (zh, zl) = two_prod(rh, rh);
     let v = zh * rh;
+    // The series beyond their first terms, which both forms below take.
+    let sin_p = poly(zh, &SIN_S[1..]);
+    let cos_r4 = zh * (zh * poly(zh, &COS_C));
     // sin(rh + rl) = rh + (rl + ts), cos(rh + rl) = 1 + tc (fdlibm's kernels, split).
-    let ts = fma(v, SIN_S[0] + zh * poly(zh, &SIN_S[1..]), -0.5 * zh * rl);
-    let tc = -0.5 * zh + (zh * (zh * poly(zh, &COS_C)) - (0.5 * zl + rh * rl));
+    let ts = fma(v, SIN_S[0] + zh * sin_p, -0.5 * zh * rl);
+    let tc = -0.5 * zh + (cos_r4 - (0.5 * zl + rh * rl));
     // x·(1 + tc) - (rh + rl + ts)/2, with x - rh/2 first: for k = 0 it is x/2, exact,
     // where x·cos x and sin(x)/2 are within a factor of 2.3 of each other.
     let even = (x - 0.5 * rh) + fma(x, tc, -0.5 * (rl + ts));
@@ -881,9 +888,8 @@ pub fn xcos_halfsin(x: f64) -> f64 {
     let (ah, al) = two_prod(wh, SIN_S[0]);
     // SIN_S[0] is -1/6 rounded; its rounding, times x·rh³ (0.07 at the first root), is
     // 0.003 EPSILON: put back.
-    let sin_rest =
-        (wl * SIN_S[0] + wh * (SIN_S0_LO + zh * poly(zh, &SIN_S[1..]))) + x * (rl - 0.5 * zh * rl);
-    let cos_rest = 0.5 * (zh * (zh * poly(zh, &COS_C))) - (0.25 * zl + 0.5 * (rh * rl));
+    let sin_rest = (wl * SIN_S[0] + wh * (SIN_S0_LO + zh * sin_p)) + x * (rl - 0.5 * zh * rl);
+    let cos_rest = 0.5 * cos_r4 - (0.25 * zl + 0.5 * (rh * rl));
     let (s, se) = two_sum(ph, 0.5);
     let (s2, se2) = two_sum(s, -0.25 * zh);
     let (s3, se3) = two_sum(s2, ah);
@@ -892,7 +898,7 @@ pub fn xcos_halfsin(x: f64) -> f64 {
     // The sign is negative for k = 1 and 2 (mod 4).
     let r = f64::from_bits(r.to_bits() ^ ((q.wrapping_add(1) & 2) << 62));
     // Below 2^-27 the result rounds to x/2 (x³'s term is below half an ULP).
-    let r = sel(x.abs() < 7.450580596923828e-9, 0.5 * x, r);
+    let r = sel(x.abs() < SERIES_CUTOFF, 0.5 * x, r);
     sel(x.abs() == f64::INFINITY, f64::NAN, r)
 }
 
