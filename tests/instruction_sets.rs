@@ -3,6 +3,9 @@
 //! special values, hashed, in one child process per instruction set this CPU has
 //! (`ACTDIFF_ISA` caps the choice), and the hashes compared.
 //!
+//! The kernels' streaming stores, used for outputs of 16 MiB and more, are checked on
+//! the grid repeated to that length, one element off a cache line.
+//!
 //! The vector paths differ from the portable one only in an optimized build, where
 //! LLVM vectorizes the loops (the debug build of `cargo test` runs the same code on
 //! every path); `.ci/run` runs this file in release as well:
@@ -124,6 +127,31 @@ fn fingerprint<T: Real, A: Activation<T>>(a: &A) -> u64 {
     h.0
 }
 
+/// The hash of the slice kernels on the grid repeated to 16 MiB of output and more,
+/// one element off a cache line: long enough for the kernels' streaming stores.
+fn streamed_fingerprint<T: Real, A: Activation<T>>(a: &A) -> u64 {
+    let n = (16 << 20) / std::mem::size_of::<T>() + 100;
+    let x_all: Vec<T> = inputs::<T>().into_iter().cycle().take(n + 1).collect();
+    let x = &x_all[1..];
+    let g = gradients::<T>(n);
+    let (mut y_all, mut gin_all) = (vec![T::default(); n + 1], vec![T::default(); n + 1]);
+    let (y, gin) = (&mut y_all[1..], &mut gin_all[1..]);
+    let mut h = Hash::default();
+    a.forward_slice(x, y);
+    h.values(y);
+    a.backward_slice(x, &g, gin);
+    h.values(gin);
+    a.forward_backward_slice(x, &g, y, gin);
+    h.values(y);
+    h.values(gin);
+    h.0
+}
+
+/// The built-ins whose long outputs are streamed (arithmetic only), and mish, whose
+/// are not. Optimized builds only, where the paths differ (the debug build took 85 s
+/// with them).
+const STREAMED: [&str; 4] = ["relu", "leaky_relu", "hardtanh", "mish"];
+
 /// One line per activation and type: `name dtype hash`.
 fn fingerprints() -> Vec<String> {
     let mut lines = Vec::new();
@@ -132,6 +160,18 @@ fn fingerprints() -> Vec<String> {
     }
     for a in Builtin::<f64>::all() {
         lines.push(format!("{a} f64 {:016x}", fingerprint(&a)));
+    }
+    for a in Builtin::<f32>::all()
+        .iter()
+        .filter(|a| STREAMED.contains(&a.name()))
+    {
+        lines.push(format!("{a} f32 streamed {:016x}", streamed_fingerprint(a)));
+    }
+    for a in Builtin::<f64>::all()
+        .iter()
+        .filter(|a| STREAMED.contains(&a.name()))
+    {
+        lines.push(format!("{a} f64 streamed {:016x}", streamed_fingerprint(a)));
     }
     let dynamic = Dynamic::parse("Mish(x; learn beta = 1) = x * tanh(softplus(beta * x))")
         .expect("the definition parses");

@@ -13,6 +13,11 @@
 //!
 //! The choice is made once, on the first call, and can be capped by the environment
 //! variable `ACTDIFF_ISA` (see [`InstructionSet`]), to compare the paths on one machine.
+//!
+//! The same instruction set writes long outputs with streaming (non-temporal) stores
+//! ([`Streamer`]): a line written that way goes to memory without first being read
+//! into the cache, so an output larger than the caches costs one transfer a line
+//! instead of two, as in `memcpy`.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -134,6 +139,126 @@ pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
         }
     }
     f()
+}
+
+/// Elements of one streamed group: a 64-byte line of `f32`, two of `f64`.
+pub(crate) const GROUP: usize = 16;
+
+/// Bytes of a cache line: the alignment streaming stores need.
+pub(crate) const LINE_BYTES: usize = 64;
+
+/// Streaming stores for the instruction set a kernel runs with. Made only here,
+/// by [`vectorized_streaming`], for the choice [`instruction_set`] made, so that its
+/// stores use only instructions the CPU has. Its instruction set is a constant in
+/// each compiled path, so the choice in [`Streamer::store`] compiles away.
+#[derive(Clone, Copy)]
+pub(crate) struct Streamer(InstructionSet);
+
+impl Streamer {
+    /// `dst.copy_from_slice(src)`, streamed a [`GROUP`] at a time (see [`Self::store`]).
+    #[inline(always)]
+    pub(crate) fn store_groups<T: Copy>(self, dst: &mut [T], src: &[T]) {
+        let groups = dst.chunks_mut(GROUP).zip(src.chunks(GROUP));
+        for (d, s) in groups {
+            self.store(d, s);
+        }
+    }
+
+    /// `dst.copy_from_slice(group)`, streamed: `dst` goes to memory without being read
+    /// into the cache first. Where `dst` is not a whole group starting on a line,
+    /// an ordinary copy (callers split their outputs so that it is).
+    #[inline(always)]
+    pub(crate) fn store<T: Copy>(self, dst: &mut [T], group: &[T]) {
+        let bytes = core::mem::size_of::<[T; GROUP]>();
+        // (Masks, not `is_multiple_of`, which is newer than the crate's minimum Rust.)
+        let aligned = (dst.as_ptr() as usize) & (LINE_BYTES - 1) == 0;
+        let whole = dst.len() == GROUP && group.len() == GROUP;
+        if !whole || !aligned || bytes & (LINE_BYTES - 1) != 0 {
+            dst.copy_from_slice(group);
+            return;
+        }
+        let to = dst.as_mut_ptr().cast::<f32>();
+        let from = group.as_ptr().cast::<f32>();
+        #[cfg(target_arch = "x86_64")]
+        {
+            use core::arch::x86_64::*;
+            // The stores move bits: reading `T`s as `f32` vectors changes nothing.
+            let floats = bytes / 4;
+            match self.0 {
+                // SAFETY: a `Streamer` holds AVX-512 only where `detect` found it; `dst`
+                // is `bytes` long, starts on a 64-byte line (checked above), and so
+                // every 64-byte store below is inside it and aligned as they require;
+                // `group` is `bytes` long, read unaligned.
+                InstructionSet::Avx512 => unsafe {
+                    for k in (0..floats).step_by(16) {
+                        _mm512_stream_ps(to.add(k), _mm512_loadu_ps(from.add(k)));
+                    }
+                },
+                // SAFETY: as above, for AVX (implied by AVX2) and 32-byte stores.
+                InstructionSet::Avx2Fma => unsafe {
+                    for k in (0..floats).step_by(8) {
+                        _mm256_stream_ps(to.add(k), _mm256_loadu_ps(from.add(k)));
+                    }
+                },
+                // SAFETY: as above, for SSE (every x86-64 CPU) and 16-byte stores.
+                InstructionSet::Portable => unsafe {
+                    for k in (0..floats).step_by(4) {
+                        _mm_stream_ps(to.add(k), _mm_loadu_ps(from.add(k)));
+                    }
+                },
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = (to, from);
+            dst.copy_from_slice(group);
+        }
+    }
+
+    /// Orders the streaming stores before every later store: after a kernel, so
+    /// that a thread that synchronises with this one sees them, and before a chunk is
+    /// written again.
+    #[inline(always)]
+    pub(crate) fn fence(self) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE, which every x86-64 CPU has; a fence has no other requirement.
+        unsafe {
+            core::arch::x86_64::_mm_sfence()
+        }
+    }
+}
+
+/// Runs `f` as [`vectorized`] does, with a [`Streamer`] for its instruction set
+/// (x86-64; elsewhere `None`).
+#[inline(always)]
+pub(crate) fn vectorized_streaming<R>(f: impl FnOnce(Option<Streamer>) -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match instruction_set() {
+            // SAFETY: as in `vectorized`.
+            InstructionSet::Avx512 => {
+                return unsafe {
+                    with_avx512(
+                        #[inline(always)]
+                        || f(Some(Streamer(InstructionSet::Avx512))),
+                    )
+                };
+            }
+            // SAFETY: as in `vectorized`.
+            InstructionSet::Avx2Fma => {
+                return unsafe {
+                    with_avx2_fma(
+                        #[inline(always)]
+                        || f(Some(Streamer(InstructionSet::Avx2Fma))),
+                    )
+                };
+            }
+            InstructionSet::Portable => {}
+        }
+        f(Some(Streamer(InstructionSet::Portable)))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    f(None)
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -4,12 +4,184 @@
 //! The loops run inside [`crate::dispatch::vectorized`], which picks the widest
 //! instruction set the CPU has.
 
-use crate::dispatch::vectorized;
+use crate::dispatch::{vectorized, vectorized_streaming, GROUP, LINE_BYTES};
 use crate::{Activation, Real};
 
 /// Elements per chunk: large enough to amortise the NaN check, small enough that a
 /// revisit stays in L1.
 const CHUNK: usize = 512;
+// Streamed chunks are whole groups.
+const _: () = assert!(CHUNK / GROUP * GROUP == CHUNK);
+
+/// Outputs of at least this many bytes are written with streaming stores (see
+/// [`crate::dispatch::Streamer`]). Measured on the development machine (Intel Xeon,
+/// AVX-512; the README's performance section) with relu's f32 kernels in a
+/// stand-alone loop: at 2^24 elements streaming took the forward from 0.39–0.45 to
+/// 0.30–0.33 ns per element and the backward from 0.70–0.76 to 0.47–0.50; at 2^20
+/// and 2^21 (4 and 8 MiB of output, which the caches still hold) it was 2–6%
+/// slower, at 2^22 (16 MiB) level or faster.
+const STREAM_BYTES: usize = 16 << 20;
+
+/// Elements computed into a buffer and then streamed: 16 lines of f32. Measured
+/// for relu's f32 kernels at 2^24 among 64, 128, 256 and 512 (one run each): 256
+/// was the fastest in both directions, though within the runs' spread of 64's.
+const STREAM_BLOCK: usize = 256;
+const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
+
+/// Whether an output of `n` elements computed by `formula` (DSL text, as in
+/// [`crate::ActivationInfo`]) is written with streaming stores: when it is long
+/// (see [`STREAM_BYTES`]) and the formula is arithmetic and selects only (see
+/// [`arithmetic_only`]).
+///
+/// Streaming pays where a kernel waits for memory. Where it computes a
+/// transcendental function it waits for arithmetic instead, and the streamed
+/// lines, written after each block rather than as each result is ready, stall it:
+/// mish's f32 forward at 2^24 took 1.25–1.28 ns per element streamed against
+/// 1.06–1.20 stored as usual (relu's 0.30–0.33 against 0.44–0.47).
+fn streams<T>(n: usize, formula: &str) -> bool {
+    n.saturating_mul(core::mem::size_of::<T>()) >= STREAM_BYTES && arithmetic_only(formula)
+}
+
+/// Whether `formula` calls no function but `max`, `min`, `abs`, `powi` and
+/// `mul_err`, each a few instructions: an identifier followed by `(` is a call.
+fn arithmetic_only(formula: &str) -> bool {
+    const CHEAP: [&str; 5] = ["max", "min", "abs", "powi", "mul_err"];
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut rest = formula;
+    while let Some(start) = rest.find(is_ident) {
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
+        let (word, after) = tail.split_at(end);
+        if after.trim_start().starts_with('(') && !CHEAP.contains(&word) {
+            return false;
+        }
+        rest = after;
+    }
+    true
+}
+
+/// Where an output's streamed groups lie: from its first 64-byte line boundary to
+/// its last whole [`GROUP`] after it.
+fn streamed_range<T>(out: &[T]) -> core::ops::Range<usize> {
+    let n = out.len();
+    let head = out.as_ptr().align_offset(LINE_BYTES).min(n);
+    head..head + (n - head) / GROUP * GROUP
+}
+
+/// `out[i] = finite(x[i], g[i])` with streaming stores, `scalar` where that is NaN;
+/// false, having written nothing, where the target has no streaming stores. Each
+/// chunk is computed into a buffer on the stack (in the kernels' usual loop, which
+/// vectorizes, where a loop over one line at a time was unrolled and did not) and
+/// streamed from there to the lines of `out`; the few elements before its first
+/// line boundary and after its last whole group are computed by `scalar` (the same
+/// bits: the kernels give the scalar methods' bits). The slices have equal lengths.
+#[inline(always)]
+fn streamed<T: Real>(
+    x: &[T],
+    g: &[T],
+    out: &mut [T],
+    finite: impl Fn(T, T) -> T,
+    scalar: impl Fn(T, T) -> T,
+) -> bool {
+    vectorized_streaming(
+        #[inline(always)]
+        |streamer| {
+            let Some(s) = streamer else {
+                return false;
+            };
+            let forward = core::ptr::eq(x, g);
+            let body = streamed_range(out);
+            for i in (0..body.start).chain(body.end..out.len()) {
+                out[i] = scalar(x[i], g[i]);
+            }
+            let (x, g, out) = (&x[body.clone()], &g[body.clone()], &mut out[body]);
+            let mut buffer = [T::default(); STREAM_BLOCK];
+            let blocks = x.chunks(STREAM_BLOCK).zip(g.chunks(STREAM_BLOCK));
+            for ((xs, gs), os) in blocks.zip(out.chunks_mut(STREAM_BLOCK)) {
+                let b = &mut buffer[..os.len()];
+                if forward {
+                    for (xi, bi) in xs.iter().zip(b.iter_mut()) {
+                        *bi = finite(*xi, *xi);
+                    }
+                } else {
+                    for ((xi, gi), bi) in xs.iter().zip(gs).zip(b.iter_mut()) {
+                        *bi = finite(*xi, *gi);
+                    }
+                }
+                // Checked after the loop, where a flag in it kept the forward's
+                // loop from vectorizing.
+                if any_nan(b) {
+                    for ((xi, gi), bi) in xs.iter().zip(gs).zip(b.iter_mut()) {
+                        *bi = scalar(*xi, *gi);
+                    }
+                }
+                s.store_groups(os, b);
+            }
+            s.fence();
+            true
+        },
+    )
+}
+
+/// Whether any of `v` is NaN, without an early exit (which would not vectorize).
+#[inline(always)]
+fn any_nan<T: Real>(v: &[T]) -> bool {
+    v.iter().fold(false, |nan, r| nan | r.is_nan())
+}
+
+/// `(y[i], out[i]) = finite(x[i], g[i])`, as [`streamed`] writes one output; false
+/// also where `y` and `out` start at different offsets in a cache line, so that
+/// their lines are not the same groups.
+#[inline(always)]
+fn streamed_two<T: Real>(
+    x: &[T],
+    g: &[T],
+    y: &mut [T],
+    out: &mut [T],
+    finite: impl Fn(T, T) -> (T, T),
+    scalar: impl Fn(T, T) -> (T, T),
+) -> bool {
+    let offset = |o: &[T]| o.as_ptr() as usize % LINE_BYTES;
+    if offset(y) != offset(out) {
+        return false;
+    }
+    vectorized_streaming(
+        #[inline(always)]
+        |streamer| {
+            let Some(s) = streamer else {
+                return false;
+            };
+            let body = streamed_range(y);
+            for i in (0..body.start).chain(body.end..y.len()) {
+                (y[i], out[i]) = scalar(x[i], g[i]);
+            }
+            let (x, g) = (&x[body.clone()], &g[body.clone()]);
+            let (y, out) = (&mut y[body.clone()], &mut out[body]);
+            let mut buffers = ([T::default(); CHUNK], [T::default(); CHUNK]);
+            let chunks = x
+                .chunks(CHUNK)
+                .zip(g.chunks(CHUNK))
+                .zip(y.chunks_mut(CHUNK).zip(out.chunks_mut(CHUNK)));
+            for ((xs, gs), (ys, os)) in chunks {
+                let (by, bo) = (&mut buffers.0[..ys.len()], &mut buffers.1[..ys.len()]);
+                let ins = xs.iter().zip(gs);
+                for ((xi, gi), (yi, oi)) in ins.zip(by.iter_mut().zip(bo.iter_mut())) {
+                    (*yi, *oi) = finite(*xi, *gi);
+                }
+                if any_nan(by) | any_nan(bo) {
+                    let ins = xs.iter().zip(gs);
+                    for ((xi, gi), (yi, oi)) in ins.zip(by.iter_mut().zip(bo.iter_mut())) {
+                        (*yi, *oi) = scalar(*xi, *gi);
+                    }
+                }
+                s.store_groups(ys, by);
+                s.store_groups(os, bo);
+            }
+            s.fence();
+            true
+        },
+    )
+}
 
 /// Panics with a message naming the method and every slice length when they differ.
 pub(crate) fn same_len(method: &str, slices: &[(&str, usize)]) {
@@ -28,16 +200,17 @@ pub(crate) fn same_len(method: &str, slices: &[(&str, usize)]) {
 
 /// `y[i] = f(x[i])`.
 pub(crate) fn forward<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T]) {
+    let stream = streams::<T>(y.len(), &a.info().formula);
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
         let n = crate::parallel::piece(x.len());
         x.par_chunks(n)
             .zip(y.par_chunks_mut(n))
-            .for_each(|(x, y)| forward_serial(a, x, y));
+            .for_each(|(x, y)| forward_serial(a, x, y, stream));
         return;
     }
-    forward_serial(a, x, y)
+    forward_serial(a, x, y, stream)
 }
 
 /// `x[i] = f(x[i])`.
@@ -54,6 +227,7 @@ pub(crate) fn forward_in_place<T: Real, A: Activation<T>>(a: &A, x: &mut [T]) {
 
 /// `out[i] = g[i] * f'(x[i])`.
 pub(crate) fn backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T], out: &mut [T]) {
+    let stream = streams::<T>(out.len(), &a.info().derivative);
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -61,10 +235,10 @@ pub(crate) fn backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T], out: 
         x.par_chunks(n)
             .zip(g.par_chunks(n))
             .zip(out.par_chunks_mut(n))
-            .for_each(|((x, g), out)| backward_serial(a, x, g, out));
+            .for_each(|((x, g), out)| backward_serial(a, x, g, out, stream));
         return;
     }
-    backward_serial(a, x, g, out)
+    backward_serial(a, x, g, out, stream)
 }
 
 /// `y[i] = f(x[i])` and `out[i] = g[i] * f'(x[i])` in one pass.
@@ -75,6 +249,8 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
     y: &mut [T],
     out: &mut [T],
 ) {
+    let info = a.info();
+    let stream = streams::<T>(out.len(), &info.formula) && arithmetic_only(&info.derivative);
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -82,13 +258,25 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
         x.par_chunks(n)
             .zip(g.par_chunks(n))
             .zip(y.par_chunks_mut(n).zip(out.par_chunks_mut(n)))
-            .for_each(|((x, g), (y, out))| forward_backward_serial(a, x, g, y, out));
+            .for_each(|((x, g), (y, out))| forward_backward_serial(a, x, g, y, out, stream));
         return;
     }
-    forward_backward_serial(a, x, g, y, out)
+    forward_backward_serial(a, x, g, y, out, stream)
 }
 
-fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T]) {
+fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], stream: bool) {
+    if stream
+        && streamed(
+            x,
+            x,
+            y,
+            #[inline(always)]
+            |x, _| a.forward_finite(x),
+            |x, _| a.forward(x),
+        )
+    {
+        return;
+    }
     vectorized(
         #[inline(always)]
         || {
@@ -132,7 +320,25 @@ fn forward_in_place_serial<T: Real, A: Activation<T>>(a: &A, x: &mut [T]) {
     )
 }
 
-fn backward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T], out: &mut [T]) {
+fn backward_serial<T: Real, A: Activation<T>>(
+    a: &A,
+    x: &[T],
+    g: &[T],
+    out: &mut [T],
+    stream: bool,
+) {
+    if stream
+        && streamed(
+            x,
+            g,
+            out,
+            #[inline(always)]
+            |x, g| g * a.derivative_finite(x),
+            |x, g| g * a.derivative(x),
+        )
+    {
+        return;
+    }
     vectorized(
         #[inline(always)]
         || {
@@ -163,7 +369,27 @@ fn forward_backward_serial<T: Real, A: Activation<T>>(
     g: &[T],
     y: &mut [T],
     out: &mut [T],
+    stream: bool,
 ) {
+    if stream
+        && streamed_two(
+            x,
+            g,
+            y,
+            out,
+            #[inline(always)]
+            |x, g| {
+                let (f, d) = a.forward_and_derivative_finite(x);
+                (f, g * d)
+            },
+            |x, g| {
+                let (f, d) = a.forward_and_derivative(x);
+                (f, g * d)
+            },
+        )
+    {
+        return;
+    }
     vectorized(
         #[inline(always)]
         || {
@@ -465,6 +691,82 @@ mod tests {
                 assert!(out == want_out, "fused backward, infinity at {inf_at:?}");
             }
         }
+    }
+
+    /// Outputs long enough to be streamed, at every offset in a cache line and with
+    /// an infinity in a streamed block, hold the scalar methods' bits (forward,
+    /// backward, both at once: with `y` and `grad_in` at the same offset, streamed,
+    /// and at different ones, not); mish, which is not streamed, too.
+    fn streamed_outputs_hold_the_scalar_bits<T: Real>() {
+        use crate::Mish;
+        let n = super::STREAM_BYTES / core::mem::size_of::<T>() + 37;
+        let prelu = Prelu::new(T::from_f64(0.1));
+        assert!(super::streams::<T>(
+            n,
+            &Activation::<T>::info(&prelu).formula
+        ));
+        assert!(!super::streams::<T>(
+            n,
+            &Activation::<T>::info(&Mish).formula
+        ));
+        let same = |a: &[T], b: &[T]| {
+            a.iter()
+                .zip(b)
+                .all(|(p, q)| p.to_f64().to_bits() == q.to_f64().to_bits())
+        };
+        let x_all = inputs::<T>(n + 16, Some(n / 2 + 3));
+        let g_all = inputs::<T>(n + 16, None);
+        for (offset, other) in [(0, 0), (1, 1), (5, 5), (15, 15), (3, 4)] {
+            let (x, g) = (&x_all[offset..offset + n], &g_all[..n]);
+            let forward: Vec<T> = x.iter().map(|&v| prelu.forward(v)).collect();
+            let derivative: Vec<T> = x
+                .iter()
+                .zip(g)
+                .map(|(&v, &gv)| gv * prelu.derivative(v))
+                .collect();
+            let mut y_all = vec![T::default(); n + 16];
+            let mut o_all = vec![T::default(); n + 16];
+            let y = &mut y_all[offset..offset + n];
+            prelu.forward_slice(x, y);
+            assert!(same(y, &forward), "forward, offset {offset}");
+            prelu.backward_slice(x, g, y);
+            assert!(same(y, &derivative), "backward, offset {offset}");
+            let y = &mut y_all[offset..offset + n];
+            let o = &mut o_all[other..other + n];
+            prelu.forward_backward_slice(x, g, y, o);
+            assert!(
+                same(y, &forward) && same(o, &derivative),
+                "both, offsets {offset} {other}"
+            );
+        }
+        let x = &x_all[1..1 + n];
+        let mut y = vec![T::default(); n];
+        Mish.forward_slice(x, &mut y);
+        let mish: Vec<T> = x.iter().map(|&v| Mish.forward(v)).collect();
+        assert!(same(&y, &mish));
+    }
+
+    #[test]
+    fn f32_streamed_outputs_hold_the_scalar_bits() {
+        streamed_outputs_hold_the_scalar_bits::<f32>();
+    }
+
+    #[test]
+    fn f64_streamed_outputs_hold_the_scalar_bits() {
+        streamed_outputs_hold_the_scalar_bits::<f64>();
+    }
+
+    #[test]
+    fn only_arithmetic_formulas_are_streamed() {
+        use super::arithmetic_only;
+        assert!(arithmetic_only("max(0, x)"));
+        assert!(arithmetic_only("if x > 0 { x } else { alpha * x }"));
+        assert!(arithmetic_only(
+            "powi(max(0, x), 2) + mul_err(a, x) / abs (x)"
+        ));
+        assert!(!arithmetic_only("x * tanh(softplus(x))"));
+        assert!(!arithmetic_only("{ let t1 = max(x, 0); exp (t1) }"));
+        assert!(!arithmetic_only("sigmoid(x) * sigmoid(-x)"));
     }
 
     #[test]
