@@ -155,13 +155,20 @@ pub(crate) const LINE_BYTES: usize = 64;
 pub(crate) struct Streamer(InstructionSet);
 
 impl Streamer {
-    /// `dst.copy_from_slice(src)`, streamed a [`GROUP`] at a time (see [`Self::store`]).
+    /// `dst.copy_from_slice(src)`: the whole [`GROUP`]s from `dst`'s first 64-byte
+    /// line boundary streamed (see [`Self::store`]), the elements before and after
+    /// them copied as usual.
     #[inline(always)]
     pub(crate) fn store_groups<T: Copy>(self, dst: &mut [T], src: &[T]) {
-        let groups = dst.chunks_mut(GROUP).zip(src.chunks(GROUP));
-        for (d, s) in groups {
+        let n = dst.len().min(src.len());
+        let head = dst.as_ptr().align_offset(LINE_BYTES).min(n);
+        let end = head + (n - head) / GROUP * GROUP;
+        dst[..head].copy_from_slice(&src[..head]);
+        let groups = dst[head..end].chunks_exact_mut(GROUP);
+        for (d, s) in groups.zip(src[head..end].chunks_exact(GROUP)) {
             self.store(d, s);
         }
+        dst[end..n].copy_from_slice(&src[end..n]);
     }
 
     /// `dst.copy_from_slice(group)`, streamed: `dst` goes to memory without being read

@@ -500,22 +500,31 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
     out: &mut [T],
     both: impl Fn(T) -> (T, T) + Sync,
 ) -> T {
+    let stream = streams::<T>(out.len(), &a.info().derivative);
     let block = |xb: &[T], gb: &[T], ob: &mut [T]| {
-        vectorized(
+        vectorized_streaming(
             #[inline(always)]
-            || {
+            |streamer| {
+                let streamer = streamer.filter(|_| stream);
                 let mut acc = [T::default(); LANES];
                 // The chunk's terms `g·∂f/∂p`, computed in the backward loop and
                 // added into the lanes after it: two simple loops that vectorize,
                 // where one loop doing both did not.
                 let mut terms = [T::default(); CHUNK];
+                // Where streaming, the chunk's `grad_in` is computed here and then
+                // streamed to `ob`'s whole lines.
+                let mut buffer = [T::default(); CHUNK];
                 let chunks = xb
                     .chunks(CHUNK)
                     .zip(gb.chunks(CHUNK))
                     .zip(ob.chunks_mut(CHUNK));
                 for ((xs, gs), os) in chunks {
+                    let dst = match streamer {
+                        Some(_) => &mut buffer[..os.len()],
+                        None => &mut *os,
+                    };
                     let mut nan = false;
-                    let elements = xs.iter().zip(gs).zip(os.iter_mut()).zip(terms.iter_mut());
+                    let elements = xs.iter().zip(gs).zip(dst.iter_mut()).zip(terms.iter_mut());
                     for (((xi, gi), oi), ti) in elements {
                         let (d, p) = both(*xi);
                         nan |= d.is_nan();
@@ -523,9 +532,12 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
                         *ti = *gi * p;
                     }
                     if nan {
-                        for ((xi, gi), oi) in xs.iter().zip(gs).zip(os.iter_mut()) {
+                        for ((xi, gi), oi) in xs.iter().zip(gs).zip(dst.iter_mut()) {
                             *oi = *gi * a.derivative(*xi);
                         }
+                    }
+                    if let Some(s) = streamer {
+                        s.store_groups(os, &buffer[..os.len()]);
                     }
                     for tc in terms[..xs.len()].chunks_exact(LANES) {
                         for k in 0..LANES {
@@ -536,6 +548,9 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
                 // Only the block's last chunk can end in a tail (blocks are whole
                 // chunks); it is summed serially with the scalar rule, as in
                 // `param_gradient_sum`.
+                if let Some(s) = streamer {
+                    s.fence();
+                }
                 let whole = xb.len() / LANES * LANES;
                 let scalar = |v| a.param_derivative(index, v);
                 let tail = serial_sum(&xb[whole..], &gb[whole..], scalar);
@@ -696,7 +711,8 @@ mod tests {
     /// Outputs long enough to be streamed, at every offset in a cache line and with
     /// an infinity in a streamed block, hold the scalar methods' bits (forward,
     /// backward, both at once: with `y` and `grad_in` at the same offset, streamed,
-    /// and at different ones, not); mish, which is not streamed, too.
+    /// and at different ones, not; the backward with alpha's gradient, whose sum is
+    /// `param_gradient_sum`'s); mish, which is not streamed, too.
     fn streamed_outputs_hold_the_scalar_bits<T: Real>() {
         use crate::Mish;
         let n = super::STREAM_BYTES / core::mem::size_of::<T>() + 37;
@@ -709,10 +725,14 @@ mod tests {
             n,
             &Activation::<T>::info(&Mish).formula
         ));
+        // Bit for bit, any NaN equal to any NaN (its payload may follow the operand
+        // order).
         let same = |a: &[T], b: &[T]| {
-            a.iter()
-                .zip(b)
-                .all(|(p, q)| p.to_f64().to_bits() == q.to_f64().to_bits())
+            let bits = |v: &T| match v.to_f64() {
+                v if v.is_nan() => u64::MAX,
+                v => v.to_bits(),
+            };
+            a.len() == b.len() && a.iter().zip(b).all(|(p, q)| bits(p) == bits(q))
         };
         let x_all = inputs::<T>(n + 16, Some(n / 2 + 3));
         let g_all = inputs::<T>(n + 16, None);
@@ -738,6 +758,17 @@ mod tests {
                 same(y, &forward) && same(o, &derivative),
                 "both, offsets {offset} {other}"
             );
+            // With the alpha gradient: the backward's bits and `param_gradient_sum`'s.
+            let o = &mut o_all[other..other + n];
+            let sum = prelu.backward_slice_with_param_gradient(0, x, g, o);
+            assert!(same(o, &derivative), "with alpha, offset {other}");
+            let expected = prelu.param_gradient_sum(0, x, g);
+            assert!(same(&[sum], &[expected]), "alpha's sum, offset {other}");
+            // And on finite inputs, where the sum is finite.
+            let finite = &g_all[offset..offset + n];
+            let sum = prelu.backward_slice_with_param_gradient(0, finite, g, o);
+            let expected = prelu.param_gradient_sum(0, finite, g);
+            assert!(sum.to_f64().is_finite() && same(&[sum], &[expected]));
         }
         let x = &x_all[1..1 + n];
         let mut y = vec![T::default(); n];
