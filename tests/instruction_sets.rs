@@ -136,17 +136,25 @@ fn streamed_fingerprint<T: Real, A: Activation<T>>(a: &A) -> u64 {
     let g = gradients::<T>(n);
     let (mut y_all, mut gin_all) = (vec![T::default(); n + 1], vec![T::default(); n + 1]);
     let (y, gin) = (&mut y_all[1..], &mut gin_all[1..]);
+    // Each output filled first with a value no kernel writes here, so that a store
+    // left out shows.
+    let blank = T::from_f64(12345.0);
     let mut h = Hash::default();
+    y.fill(blank);
     a.forward_slice(x, y);
     h.values(y);
+    gin.fill(blank);
     a.backward_slice(x, &g, gin);
     h.values(gin);
+    y.fill(blank);
+    gin.fill(blank);
     a.forward_backward_slice(x, &g, y, gin);
     h.values(y);
     h.values(gin);
     for i in 0..a.info().params.len() {
         // The grid's infinities and NaN make every sum infinite or NaN: `grad_in`
         // only.
+        gin.fill(blank);
         a.backward_slice_with_param_gradient(i, x, &g, gin);
         h.values(gin);
     }

@@ -152,14 +152,26 @@ pub(crate) const LINE_BYTES: usize = 64;
 /// stores use only instructions the CPU has. Its instruction set is a constant in
 /// each compiled path, so the choice in [`Streamer::store`] compiles away.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) struct Streamer(InstructionSet);
+
+/// Fences a [`Streamer`]'s stores when dropped, at the end of a kernel or when
+/// it unwinds from a panic in user code: Rust's rules for streaming stores ask for
+/// the fence before any other access to the memory, even by the same thread.
+pub(crate) struct Fence(Streamer);
+
+impl Drop for Fence {
+    fn drop(&mut self) {
+        self.0.fence();
+    }
+}
 
 impl Streamer {
     /// `dst.copy_from_slice(src)`: the whole [`GROUP`]s from `dst`'s first 64-byte
     /// line boundary streamed (see [`Self::store`]), the elements before and after
     /// them copied as usual.
     #[inline(always)]
-    pub(crate) fn store_groups<T: Copy>(self, dst: &mut [T], src: &[T]) {
+    pub(crate) fn store_groups<T: Copy + 'static>(self, dst: &mut [T], src: &[T]) {
         let n = dst.len().min(src.len());
         let head = dst.as_ptr().align_offset(LINE_BYTES).min(n);
         let end = head + (n - head) / GROUP * GROUP;
@@ -172,15 +184,22 @@ impl Streamer {
     }
 
     /// `dst.copy_from_slice(group)`, streamed: `dst` goes to memory without being read
-    /// into the cache first. Where `dst` is not a whole group starting on a line,
-    /// an ordinary copy (callers split their outputs so that it is).
+    /// into the cache first. Where `dst` is not a whole group starting on a line, or
+    /// `T` is not `f32` or `f64`, an ordinary copy (callers split their outputs so
+    /// that it is).
     #[inline(always)]
-    pub(crate) fn store<T: Copy>(self, dst: &mut [T], group: &[T]) {
+    pub(crate) fn store<T: Copy + 'static>(self, dst: &mut [T], group: &[T]) {
+        use core::any::TypeId;
         let bytes = core::mem::size_of::<[T; GROUP]>();
+        // Only plain floats move through the `f32` vectors: `Real` is public, and a
+        // type with padding or pointers would be read as bytes it may not have.
+        // (Compile-time constants: the test compiles away.)
+        let float =
+            TypeId::of::<T>() == TypeId::of::<f32>() || TypeId::of::<T>() == TypeId::of::<f64>();
         // (Masks, not `is_multiple_of`, which is newer than the crate's minimum Rust.)
         let aligned = (dst.as_ptr() as usize) & (LINE_BYTES - 1) == 0;
         let whole = dst.len() == GROUP && group.len() == GROUP;
-        if !whole || !aligned || bytes & (LINE_BYTES - 1) != 0 {
+        if !float || !whole || !aligned || bytes & (LINE_BYTES - 1) != 0 {
             dst.copy_from_slice(group);
             return;
         }
@@ -192,7 +211,8 @@ impl Streamer {
             // The stores move bits: reading `T`s as `f32` vectors changes nothing.
             let floats = bytes / 4;
             match self.0 {
-                // SAFETY: a `Streamer` holds AVX-512 only where `detect` found it; `dst`
+                // SAFETY: a `Streamer` holds AVX-512 only where `detect` found it; `T`
+                // is `f32` or `f64` (every bit pattern a float, no padding); `dst`
                 // is `bytes` long, starts on a 64-byte line (checked above), and so
                 // every 64-byte store below is inside it and aligned as they require;
                 // `group` is `bytes` long, read unaligned.
@@ -222,9 +242,14 @@ impl Streamer {
         }
     }
 
-    /// Orders the streaming stores before every later store: after a kernel, so
-    /// that a thread that synchronises with this one sees them, and before a chunk is
-    /// written again.
+    /// A [`Fence`] for this streamer's stores: to be made before the first.
+    #[inline(always)]
+    pub(crate) fn fence_on_drop(self) -> Fence {
+        Fence(self)
+    }
+
+    /// Orders the streaming stores before every later access to memory: after a
+    /// kernel, so that a thread that synchronises with this one sees them.
     #[inline(always)]
     pub(crate) fn fence(self) {
         #[cfg(target_arch = "x86_64")]

@@ -4,7 +4,7 @@
 //! The loops run inside [`crate::dispatch::vectorized`], which picks the widest
 //! instruction set the CPU has.
 
-use crate::dispatch::{vectorized, vectorized_streaming, GROUP, LINE_BYTES};
+use crate::dispatch::{vectorized, vectorized_streaming, Streamer, GROUP, LINE_BYTES};
 use crate::{Activation, Real};
 
 /// Elements per chunk: large enough to amortise the NaN check, small enough that a
@@ -89,6 +89,7 @@ fn streamed<T: Real>(
             let Some(s) = streamer else {
                 return false;
             };
+            let _fence = s.fence_on_drop();
             let forward = core::ptr::eq(x, g);
             let body = streamed_range(out);
             for i in (0..body.start).chain(body.end..out.len()) {
@@ -117,7 +118,6 @@ fn streamed<T: Real>(
                 }
                 s.store_groups(os, b);
             }
-            s.fence();
             true
         },
     )
@@ -151,6 +151,7 @@ fn streamed_two<T: Real>(
             let Some(s) = streamer else {
                 return false;
             };
+            let _fence = s.fence_on_drop();
             let body = streamed_range(y);
             for i in (0..body.start).chain(body.end..y.len()) {
                 (y[i], out[i]) = scalar(x[i], g[i]);
@@ -177,7 +178,6 @@ fn streamed_two<T: Real>(
                 s.store_groups(ys, by);
                 s.store_groups(os, bo);
             }
-            s.fence();
             true
         },
     )
@@ -506,6 +506,7 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
             #[inline(always)]
             |streamer| {
                 let streamer = streamer.filter(|_| stream);
+                let fence = streamer.map(Streamer::fence_on_drop);
                 let mut acc = [T::default(); LANES];
                 // The chunk's terms `g·∂f/∂p`, computed in the backward loop and
                 // added into the lanes after it: two simple loops that vectorize,
@@ -545,12 +546,10 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
                         }
                     }
                 }
+                drop(fence);
                 // Only the block's last chunk can end in a tail (blocks are whole
                 // chunks); it is summed serially with the scalar rule, as in
                 // `param_gradient_sum`.
-                if let Some(s) = streamer {
-                    s.fence();
-                }
                 let whole = xb.len() / LANES * LANES;
                 let scalar = |v| a.param_derivative(index, v);
                 let tail = serial_sum(&xb[whole..], &gb[whole..], scalar);
@@ -708,70 +707,162 @@ mod tests {
         }
     }
 
-    /// Outputs long enough to be streamed, at every offset in a cache line and with
-    /// an infinity in a streamed block, hold the scalar methods' bits (forward,
-    /// backward, both at once: with `y` and `grad_in` at the same offset, streamed,
-    /// and at different ones, not; the backward with alpha's gradient, whose sum is
-    /// `param_gradient_sum`'s); mish, which is not streamed, too.
+    /// Bit for bit, any NaN equal to any NaN (its payload may follow the operand
+    /// order).
+    fn same<T: Real>(a: &[T], b: &[T]) -> bool {
+        let bits = |v: &T| match v.to_f64() {
+            v if v.is_nan() => u64::MAX,
+            v => v.to_bits(),
+        };
+        a.len() == b.len() && a.iter().zip(b).all(|(p, q)| bits(p) == bits(q))
+    }
+
+    /// A value no kernel below writes (|x|, |g| < 8): what a dropped store leaves.
+    fn sentinel<T: Real>() -> T {
+        T::from_f64(12345.0)
+    }
+
+    /// `n` elements starting `offset` elements past a 64-byte line boundary of `v`.
+    fn at_offset<T>(v: &mut [T], offset: usize, n: usize) -> &mut [T] {
+        let base = v.as_ptr().align_offset(super::LINE_BYTES);
+        &mut v[base + offset..base + offset + n]
+    }
+
+    /// `streamed` and `streamed_two` (called directly, on short slices) hold the
+    /// scalar methods' bits at every offset of the output in a cache line, with an
+    /// infinity in `x` and a NaN in `g`; `streamed_two` with its outputs at the same
+    /// offset (streamed) and at different ones (declined).
+    fn streamed_forms_hold_the_scalar_bits<T: Real>() {
+        use super::{streamed, streamed_two};
+        let prelu = Prelu::new(T::from_f64(0.1));
+        let n = 1000;
+        let x = inputs::<T>(n, Some(n / 2 + 3));
+        let mut g = inputs::<T>(n + 1, None)[1..].to_vec();
+        g[n / 3] = T::from_f64(f64::NAN);
+        let forward: Vec<T> = x.iter().map(|&v| prelu.forward(v)).collect();
+        let backward: Vec<T> = x
+            .iter()
+            .zip(&g)
+            .map(|(&v, &gv)| gv * prelu.derivative(v))
+            .collect();
+        let streams = cfg!(target_arch = "x86_64");
+        let (mut y_all, mut o_all) = (vec![T::default(); n + 64], vec![T::default(); n + 64]);
+        for offset in 0..16 {
+            let y = at_offset(&mut y_all, offset, n);
+            y.fill(sentinel());
+            let finite = |v, gv| gv * prelu.derivative_finite(v);
+            let ran = streamed(&x, &g, y, finite, |v, gv| gv * prelu.derivative(v));
+            assert_eq!(ran, streams);
+            assert!(!ran || same(y, &backward), "backward, offset {offset}");
+            y.fill(sentinel());
+            let ran = streamed(
+                &x,
+                &x,
+                y,
+                |v, _| prelu.forward_finite(v),
+                |v, _| prelu.forward(v),
+            );
+            assert!(!ran || same(y, &forward), "forward, offset {offset}");
+            for other in [offset, (offset + 3) % 16] {
+                let y = at_offset(&mut y_all, offset, n);
+                let o = at_offset(&mut o_all, other, n);
+                y.fill(sentinel());
+                o.fill(sentinel());
+                let both = |v, gv| {
+                    let (f, d) = prelu.forward_and_derivative(v);
+                    (f, gv * d)
+                };
+                let finite = |v, gv| {
+                    let (f, d) = prelu.forward_and_derivative_finite(v);
+                    (f, gv * d)
+                };
+                let ran = streamed_two(&x, &g, y, o, finite, both);
+                // Declined where the offsets differ (the lines are not the same
+                // groups), leaving the outputs to the usual loop.
+                assert_eq!(ran, streams && other == offset % 16);
+                assert!(
+                    !ran || (same(y, &forward) && same(o, &backward)),
+                    "both, {offset} {other}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn f32_streamed_forms_hold_the_scalar_bits() {
+        streamed_forms_hold_the_scalar_bits::<f32>();
+    }
+
+    #[test]
+    fn f64_streamed_forms_hold_the_scalar_bits() {
+        streamed_forms_hold_the_scalar_bits::<f64>();
+    }
+
+    /// Through the public methods, outputs long enough to be streamed hold the scalar
+    /// methods' bits (forward, backward, both at once, and the backward with alpha's
+    /// gradient, whose sum is `param_gradient_sum`'s), on a line boundary and one
+    /// element past it, with an infinity in `x` and a NaN in `g`, every output filled
+    /// with a sentinel first; mish, which is not streamed, too.
     fn streamed_outputs_hold_the_scalar_bits<T: Real>() {
         use crate::Mish;
         let n = super::STREAM_BYTES / core::mem::size_of::<T>() + 37;
         let prelu = Prelu::new(T::from_f64(0.1));
-        assert!(super::streams::<T>(
-            n,
-            &Activation::<T>::info(&prelu).formula
-        ));
+        let info = Activation::<T>::info(&prelu);
+        assert!(super::streams::<T>(n, &info.formula));
+        assert!(super::streams::<T>(n, &info.derivative));
         assert!(!super::streams::<T>(
             n,
             &Activation::<T>::info(&Mish).formula
         ));
-        // Bit for bit, any NaN equal to any NaN (its payload may follow the operand
-        // order).
-        let same = |a: &[T], b: &[T]| {
-            let bits = |v: &T| match v.to_f64() {
-                v if v.is_nan() => u64::MAX,
-                v => v.to_bits(),
-            };
-            a.len() == b.len() && a.iter().zip(b).all(|(p, q)| bits(p) == bits(q))
-        };
-        let x_all = inputs::<T>(n + 16, Some(n / 2 + 3));
-        let g_all = inputs::<T>(n + 16, None);
-        for (offset, other) in [(0, 0), (1, 1), (5, 5), (15, 15), (3, 4)] {
-            let (x, g) = (&x_all[offset..offset + n], &g_all[..n]);
+        let x_all = inputs::<T>(n + 1, Some(n / 2 + 3));
+        let mut g = inputs::<T>(n + 1, None)[1..].to_vec();
+        g[n / 3] = T::from_f64(f64::NAN);
+        let finite_x = inputs::<T>(n + 2, None)[2..].to_vec();
+        let finite_g = inputs::<T>(n + 3, None)[3..].to_vec();
+        let (mut y_all, mut o_all) = (vec![T::default(); n + 64], vec![T::default(); n + 64]);
+        for offset in [0, 1] {
+            let x = &x_all[offset..offset + n];
             let forward: Vec<T> = x.iter().map(|&v| prelu.forward(v)).collect();
-            let derivative: Vec<T> = x
+            let backward: Vec<T> = x
                 .iter()
-                .zip(g)
+                .zip(&g)
                 .map(|(&v, &gv)| gv * prelu.derivative(v))
                 .collect();
-            let mut y_all = vec![T::default(); n + 16];
-            let mut o_all = vec![T::default(); n + 16];
-            let y = &mut y_all[offset..offset + n];
+            let y = at_offset(&mut y_all, offset, n);
+            y.fill(sentinel());
             prelu.forward_slice(x, y);
             assert!(same(y, &forward), "forward, offset {offset}");
-            prelu.backward_slice(x, g, y);
-            assert!(same(y, &derivative), "backward, offset {offset}");
-            let y = &mut y_all[offset..offset + n];
-            let o = &mut o_all[other..other + n];
-            prelu.forward_backward_slice(x, g, y, o);
+            y.fill(sentinel());
+            prelu.backward_slice(x, &g, y);
+            assert!(same(y, &backward), "backward, offset {offset}");
+            let y = at_offset(&mut y_all, offset, n);
+            let o = at_offset(&mut o_all, offset, n);
+            y.fill(sentinel());
+            o.fill(sentinel());
+            prelu.forward_backward_slice(x, &g, y, o);
             assert!(
-                same(y, &forward) && same(o, &derivative),
-                "both, offsets {offset} {other}"
+                same(y, &forward) && same(o, &backward),
+                "both, offset {offset}"
             );
-            // With the alpha gradient: the backward's bits and `param_gradient_sum`'s.
-            let o = &mut o_all[other..other + n];
-            let sum = prelu.backward_slice_with_param_gradient(0, x, g, o);
-            assert!(same(o, &derivative), "with alpha, offset {other}");
-            let expected = prelu.param_gradient_sum(0, x, g);
-            assert!(same(&[sum], &[expected]), "alpha's sum, offset {other}");
-            // And on finite inputs, where the sum is finite.
-            let finite = &g_all[offset..offset + n];
-            let sum = prelu.backward_slice_with_param_gradient(0, finite, g, o);
-            let expected = prelu.param_gradient_sum(0, finite, g);
+            o.fill(sentinel());
+            let sum = prelu.backward_slice_with_param_gradient(0, x, &g, o);
+            assert!(same(o, &backward), "with alpha, offset {offset}");
+            assert!(same(&[sum], &[prelu.param_gradient_sum(0, x, &g)]));
+            // On finite inputs and gradients, where the sum is finite.
+            let (xf, gf) = (&finite_x[..n], &finite_g[..n]);
+            o.fill(sentinel());
+            let sum = prelu.backward_slice_with_param_gradient(0, xf, gf, o);
+            let backward: Vec<T> = xf
+                .iter()
+                .zip(gf)
+                .map(|(&v, &gv)| gv * prelu.derivative(v))
+                .collect();
+            assert!(same(o, &backward), "with alpha, finite, offset {offset}");
+            let expected = prelu.param_gradient_sum(0, xf, gf);
             assert!(sum.to_f64().is_finite() && same(&[sum], &[expected]));
         }
         let x = &x_all[1..1 + n];
-        let mut y = vec![T::default(); n];
+        let mut y = vec![sentinel::<T>(); n];
         Mish.forward_slice(x, &mut y);
         let mish: Vec<T> = x.iter().map(|&v| Mish.forward(v)).collect();
         assert!(same(&y, &mish));
