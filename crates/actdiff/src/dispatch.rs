@@ -126,19 +126,10 @@ pub fn instruction_set() -> InstructionSet {
 /// Runs `f`, compiled for the instruction set [`instruction_set`] chose.
 #[inline(always)]
 pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
-    #[cfg(target_arch = "x86_64")]
-    {
-        match instruction_set() {
-            // SAFETY: `detect` found AVX-512 F, VL, DQ, BW and FMA on this CPU, and
-            // a cap only lowers the choice; that is the only requirement of calling
-            // a function compiled for them (AVX-512F implies AVX2).
-            InstructionSet::Avx512 => return unsafe { with_avx512(f) },
-            // SAFETY: as above, for AVX2 and FMA.
-            InstructionSet::Avx2Fma => return unsafe { with_avx2_fma(f) },
-            InstructionSet::Portable => {}
-        }
-    }
-    f()
+    vectorized_streaming(
+        #[inline(always)]
+        |_| f(),
+    )
 }
 
 /// Elements of one streamed group: a 64-byte line of `f32`, two of `f64`.
@@ -146,6 +137,14 @@ pub(crate) const GROUP: usize = 16;
 
 /// Bytes of a cache line: the alignment streaming stores need.
 pub(crate) const LINE_BYTES: usize = 64;
+
+/// Where `out`'s streamable groups lie: from its first 64-byte line boundary to its
+/// last whole [`GROUP`] after it (empty where it holds none).
+pub(crate) fn whole_groups<T>(out: &[T]) -> core::ops::Range<usize> {
+    let n = out.len();
+    let head = out.as_ptr().align_offset(LINE_BYTES).min(n);
+    head..head + (n - head) / GROUP * GROUP
+}
 
 /// Streaming stores for the instruction set a kernel runs with. Made only here,
 /// by [`vectorized_streaming`], for the choice [`instruction_set`] made, so that its
@@ -173,8 +172,7 @@ impl Streamer {
     #[inline(always)]
     pub(crate) fn store_groups<T: Copy + 'static>(self, dst: &mut [T], src: &[T]) {
         let n = dst.len().min(src.len());
-        let head = dst.as_ptr().align_offset(LINE_BYTES).min(n);
-        let end = head + (n - head) / GROUP * GROUP;
+        let core::ops::Range { start: head, end } = whole_groups(&dst[..n]);
         dst[..head].copy_from_slice(&src[..head]);
         let groups = dst[head..end].chunks_exact_mut(GROUP);
         for (d, s) in groups.zip(src[head..end].chunks_exact(GROUP)) {
@@ -260,14 +258,16 @@ impl Streamer {
     }
 }
 
-/// Runs `f` as [`vectorized`] does, with a [`Streamer`] for its instruction set
-/// (x86-64; elsewhere `None`).
+/// Runs `f`, compiled for the instruction set [`instruction_set`] chose, with a
+/// [`Streamer`] for that instruction set (x86-64; elsewhere `None`).
 #[inline(always)]
 pub(crate) fn vectorized_streaming<R>(f: impl FnOnce(Option<Streamer>) -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
         match instruction_set() {
-            // SAFETY: as in `vectorized`.
+            // SAFETY: `detect` found AVX-512 F, VL, DQ, BW and FMA on this CPU, and
+            // a cap only lowers the choice; that is the only requirement of calling
+            // a function compiled for them (AVX-512F implies AVX2).
             InstructionSet::Avx512 => {
                 return unsafe {
                     with_avx512(
@@ -276,7 +276,7 @@ pub(crate) fn vectorized_streaming<R>(f: impl FnOnce(Option<Streamer>) -> R) -> 
                     )
                 };
             }
-            // SAFETY: as in `vectorized`.
+            // SAFETY: as above, for AVX2 and FMA.
             InstructionSet::Avx2Fma => {
                 return unsafe {
                     with_avx2_fma(
