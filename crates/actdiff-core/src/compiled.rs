@@ -66,7 +66,7 @@ impl Math {
 
     /// The product `a * b` as one call, with its argument, where it has a fused form:
     /// `sech2(softplus(u)) * sigmoid(u)`, in either order.
-    pub fn of_product(g: &Graph, a: NodeId, b: NodeId) -> Option<(Math, NodeId)> {
+    fn of_product(g: &Graph, a: NodeId, b: NodeId) -> Option<(Math, NodeId)> {
         let pair = |s: NodeId, t: NodeId| match (g.node(s), g.node(t)) {
             (Node::Call(Func::Sech2, sp), Node::Call(Func::Sigmoid, u))
                 if g.node(sp) == Node::Call(Func::Softplus, u) =>
@@ -87,6 +87,34 @@ impl Math {
             Math::Sech2Exp => "sech2_exp",
             Math::SigmoidNeg => "sigmoid_neg",
             Math::SigmoidSech2Softplus => "sigmoid_sech2_softplus",
+        }
+    }
+}
+
+/// How a product `a * b` is computed, chosen in one place for the emitter and the
+/// compiled programs, so that generated code and `Dynamic` give the same bits: a
+/// `Real` method of one argument where the product has one
+/// ([`Math::SigmoidSech2Softplus`]), else a fused product of a call and a factor
+/// ([`Graph::fused_product`]), else a plain multiplication.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Product {
+    /// `method(u)`.
+    Call(Math, NodeId),
+    /// `fused(u, other)`.
+    Fused(Fused, NodeId, NodeId),
+    /// `a * b`.
+    Plain,
+}
+
+impl Product {
+    /// The form of `a * b` in `g`.
+    pub fn of(g: &Graph, a: NodeId, b: NodeId) -> Product {
+        if let Some((math, u)) = Math::of_product(g, a, b) {
+            Product::Call(math, u)
+        } else if let Some((fused, u, other)) = g.fused_product(a, b) {
+            Product::Fused(fused, u, other)
+        } else {
+            Product::Plain
         }
     }
 }
@@ -363,10 +391,10 @@ impl Builder {
                 Node::Neg(a) => self.op(Op::Neg(v(a))),
                 Node::Add(a, b) => self.op(Op::Add(v(a), v(b))),
                 Node::Sub(a, b) => self.op(Op::Sub(v(a), v(b))),
-                Node::Mul(a, b) => match (Math::of_product(g, a, b), g.fused_product(a, b)) {
-                    (Some((math, u)), _) => self.op(Op::Call(math, v(u))),
-                    (None, Some((f, u, other))) => self.op(Op::FusedMul(f, v(u), v(other))),
-                    (None, None) => self.op(Op::Mul(v(a), v(b))),
+                Node::Mul(a, b) => match Product::of(g, a, b) {
+                    Product::Call(math, u) => self.op(Op::Call(math, v(u))),
+                    Product::Fused(f, u, other) => self.op(Op::FusedMul(f, v(u), v(other))),
+                    Product::Plain => self.op(Op::Mul(v(a), v(b))),
                 },
                 Node::Div(a, b) => self.op(Op::Div(v(a), v(b))),
                 Node::Call(f, a) => {

@@ -10,7 +10,7 @@
 //! and its only local names (`x`, `p0`, `t7`, `c8`) cannot meet the user's, since the
 //! user's formula was lowered to the DAG and carries no names of its own.
 
-use crate::compiled::Math;
+use crate::compiled::{Math, Product};
 use crate::graph::{Graph, Node, NodeId};
 use crate::nan::carries_nan;
 use crate::print::{format_number, to_dsl};
@@ -304,14 +304,14 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             let (a, b) = (v(a), v(b));
             quote!(#a - #b)
         }
-        Node::Mul(a, b) => match (Math::of_product(g, a, b), g.fused_product(a, b)) {
-            (Some((math, u)), _) => math_call(math, u),
-            (None, Some((fused, u, other))) => {
+        Node::Mul(a, b) => match Product::of(g, a, b) {
+            Product::Call(math, u) => math_call(math, u),
+            Product::Fused(fused, u, other) => {
                 let (u, other) = (v(u), v(other));
                 let method = format_ident!("{}", fused.method());
                 quote!(<T as #p::Real>::#method(#u, #other))
             }
-            (None, None) => {
+            Product::Plain => {
                 let (a, b) = (v(a), v(b));
                 quote!(#a * #b)
             }
