@@ -17,7 +17,8 @@
 //! The same instruction set writes long outputs with streaming (non-temporal) stores
 //! ([`Streamer`]): a line written that way goes to memory without first being read
 //! into the cache, so an output larger than the caches costs one transfer a line
-//! instead of two, as in `memcpy`.
+//! instead of two, as in `memcpy`. The loops that stream also ask for the next
+//! block of their inputs ahead of its use ([`prefetch`]).
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -130,6 +131,24 @@ pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
         #[inline(always)]
         |_| f(),
     )
+}
+
+/// Asks for `v`'s lines in the cache ahead of their use: a hint, which changes no
+/// value and never faults (nothing where the target has no prefetch instruction).
+#[inline(always)]
+pub(crate) fn prefetch<T>(v: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in v.chunks(LINE_BYTES / core::mem::size_of::<T>().max(1)) {
+        // SAFETY: a prefetch (SSE, which every x86-64 CPU has) reads nothing the
+        // program sees and does not fault, whatever the address.
+        unsafe {
+            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                line.as_ptr().cast::<i8>(),
+            );
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = v;
 }
 
 /// Elements of one streamed group: a 64-byte line of `f32`, two of `f64`.
