@@ -138,7 +138,7 @@ pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
 #[inline(always)]
 pub(crate) fn prefetch<T>(v: &[T]) {
     #[cfg(target_arch = "x86_64")]
-    for line in v.chunks(LINE_BYTES / core::mem::size_of::<T>().max(1)) {
+    for line in v.chunks((LINE_BYTES / core::mem::size_of::<T>().max(1)).max(1)) {
         // SAFETY: a prefetch (SSE, which every x86-64 CPU has) reads nothing the
         // program sees and does not fault, whatever the address.
         unsafe {

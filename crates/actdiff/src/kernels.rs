@@ -101,10 +101,8 @@ fn streamed<T: Real>(
             let blocks = x.chunks(STREAM_BLOCK).zip(g.chunks(STREAM_BLOCK));
             for (i, ((xs, gs), os)) in blocks.zip(out.chunks_mut(STREAM_BLOCK)).enumerate() {
                 let next = (i + 1) * STREAM_BLOCK;
-                prefetch_from(x, next);
-                if !forward {
-                    prefetch_from(g, next);
-                }
+                let inputs: &[&[T]] = if forward { &[x] } else { &[x, g] };
+                prefetch_from(inputs, next, STREAM_BLOCK);
                 let b = &mut buffer[..os.len()];
                 if forward {
                     for (xi, bi) in xs.iter().zip(b.iter_mut()) {
@@ -129,28 +127,20 @@ fn streamed<T: Real>(
     )
 }
 
-/// Elements of each input a streamed loop asks for ahead of its block (see
-/// [`prefetch_from`]; the forward that is not streamed asks for a whole [`CHUNK`]).
-const PREFETCH: usize = 256;
-
-/// Asks for `v[from..from + PREFETCH]` (what is of it) in the cache: the loops that
-/// stream their output call it for the block after the one they compute, whose
-/// lines then arrive while this one's are computed and streamed. Measured with the
-/// report at 2^24 (five alternating runs, median of each run's ratio to its copy):
-/// relu's f32 backward 1.67 -> 1.42 × copy, prelu's with the alpha gradient 1.96 ->
-/// 1.71 (f64 1.63 -> 1.30), relu's f64 forward 0.97 -> 0.86; 512 elements ahead
-/// was slower (f64 backward +16–18%), and so were a prefetch into L2 only (f32)
-/// and a non-temporal one (more than twice as slow).
+/// Asks for `inputs[..][from..from + len]` (what is of them) in the cache. The
+/// loops that stream their output ask for the block after the one they compute
+/// ([`STREAM_BLOCK`] elements), whose lines then arrive while this one's are computed
+/// and streamed. Measured with the report at 2^24 (five alternating runs, median of
+/// each run's ratio to its copy): relu's f32 backward 1.67 -> 1.42 × copy, prelu's
+/// with the alpha gradient 1.96 -> 1.71 (f64 1.63 -> 1.30), relu's f64 forward 0.97
+/// -> 0.86; 512 elements ahead was slower (f64 backward +16–18%), and so were a
+/// prefetch into L2 only (f32) and a non-temporal one (more than twice as slow).
 #[inline(always)]
-fn prefetch_from<T>(v: &[T], from: usize) {
-    prefetch_span(v, from, PREFETCH);
-}
-
-/// Asks for `v[from..from + len]` (what is of it) in the cache.
-#[inline(always)]
-fn prefetch_span<T>(v: &[T], from: usize, len: usize) {
-    let start = from.min(v.len());
-    prefetch(&v[start..(start + len).min(v.len())]);
+fn prefetch_from<T>(inputs: &[&[T]], from: usize, len: usize) {
+    for v in inputs {
+        let start = from.min(v.len());
+        prefetch(&v[start..(start + len).min(v.len())]);
+    }
 }
 
 /// Whether an output of `n` elements is long enough to stream or to ask for inputs
@@ -200,8 +190,7 @@ fn streamed_two<T: Real>(
                 .zip(g.chunks(STREAM_BLOCK))
                 .zip(y.chunks_mut(STREAM_BLOCK).zip(out.chunks_mut(STREAM_BLOCK)));
             for (i, ((xs, gs), (ys, os))) in chunks.enumerate() {
-                prefetch_from(x, (i + 1) * STREAM_BLOCK);
-                prefetch_from(g, (i + 1) * STREAM_BLOCK);
+                prefetch_from(&[x, g], (i + 1) * STREAM_BLOCK, STREAM_BLOCK);
                 let (by, bo) = (&mut buffers.0[..ys.len()], &mut buffers.1[..ys.len()]);
                 let ins = xs.iter().zip(gs);
                 for ((xi, gi), (yi, oi)) in ins.zip(by.iter_mut().zip(bo.iter_mut())) {
@@ -238,17 +227,18 @@ pub(crate) fn same_len(method: &str, slices: &[(&str, usize)]) {
 
 /// `y[i] = f(x[i])`.
 pub(crate) fn forward<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T]) {
-    let stream = streams::<T>(y.len(), &a.info().formula);
+    // Judged on the whole output, also where threads take pieces of it.
+    let long = long::<T>(y.len());
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
         let n = crate::parallel::piece(x.len());
         x.par_chunks(n)
             .zip(y.par_chunks_mut(n))
-            .for_each(|(x, y)| forward_serial(a, x, y, stream));
+            .for_each(|(x, y)| forward_serial(a, x, y, long));
         return;
     }
-    forward_serial(a, x, y, stream)
+    forward_serial(a, x, y, long)
 }
 
 /// `x[i] = f(x[i])`.
@@ -302,8 +292,11 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
     forward_backward_serial(a, x, g, y, out, stream)
 }
 
-fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], stream: bool) {
-    if stream
+/// `y[i] = f(x[i])`, streamed or asking for `x` ahead where the output it is part of
+/// is `long` (see [`long`]).
+fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], long: bool) {
+    if long
+        && arithmetic_only(&a.info().formula)
         && streamed(
             x,
             x,
@@ -319,13 +312,12 @@ fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], stream
     // asks for the next chunk of `x` ahead: mish's f32 forward at 2^24 1.03–1.10 ->
     // 0.91–0.93 ns per element (four alternating runs each). Not the backward's two
     // inputs: there it was 4–13% slower.
-    let ahead = long::<T>(y.len());
     vectorized(
         #[inline(always)]
         || {
             for (i, (xs, ys)) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)).enumerate() {
-                if ahead {
-                    prefetch_span(x, (i + 1) * CHUNK, CHUNK);
+                if long {
+                    prefetch_from(&[x], (i + 1) * CHUNK, CHUNK);
                 }
                 let mut nan = false;
                 for (xi, yi) in xs.iter().zip(ys.iter_mut()) {
@@ -533,7 +525,7 @@ pub(crate) fn lanes_or_serial<T: Real>(
 
 /// `out[i] = g[i]·f'(x[i])` and `Σ g[i]·∂f/∂p(x[i])` in one pass, where `both` gives
 /// `(f'(x), ∂f/∂p(x))` for finite `x` (`index` already checked): the bits of
-/// `backward` and `param_gradient_sum`, in the same blocks, lanes and chunks.
+/// `backward` and `param_gradient_sum`, in the same blocks and lanes.
 #[inline(always)]
 pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
     a: &A,
@@ -544,100 +536,7 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
     both: impl Fn(T) -> (T, T) + Sync,
 ) -> T {
     let stream = streams::<T>(out.len(), &a.info().derivative);
-    let block = |xb: &[T], gb: &[T], ob: &mut [T]| {
-        vectorized_streaming(
-            #[inline(always)]
-            |streamer| {
-                let streamer = streamer.filter(|_| stream);
-                let fence = streamer.map(Streamer::fence_on_drop);
-                let mut acc = [T::default(); LANES];
-                // The chunk's terms `g·∂f/∂p`, computed in the backward loop and
-                // added into the lanes after it: two simple loops that vectorize,
-                // where one loop doing both did not. The term of the block's element
-                // `i` sits at an index congruent to `i` modulo `LANES`, so that the
-                // groups of `terms` are the lanes in order; the indices around a
-                // chunk's terms hold 0, which leaves a sum unchanged (a lane starts
-                // at +0, so it is never -0).
-                let mut terms = [T::default(); CHUNK + LANES];
-                // Where streaming, the chunk's `grad_in` is computed here and then
-                // streamed to `ob`'s whole lines.
-                let mut buffer = [T::default(); CHUNK];
-                let n = xb.len();
-                // The lanes hold the elements before `whole`; the rest is summed
-                // serially below.
-                let whole = n / LANES * LANES;
-                // Where streaming, the elements before `ob`'s first line boundary are
-                // a chunk of their own, stored as usual, and the other chunks start on
-                // a line: a chunk ending inside a line left that line to ordinary
-                // stores, which read it from memory first (prelu's f32 backward with
-                // the alpha gradient at 2^24: 0.73–0.81 ns per element with `grad_in`
-                // 16 bytes past a line, 0.65 on a line).
-                let head = match streamer {
-                    Some(_) => whole_groups(ob).start,
-                    None => 0,
-                };
-                // Streamed chunks are the streamed loops' blocks.
-                let size = if streamer.is_some() {
-                    STREAM_BLOCK
-                } else {
-                    CHUNK
-                };
-                let mut start = 0;
-                while start < n {
-                    let end = if start < head {
-                        head
-                    } else {
-                        (start + size).min(n)
-                    };
-                    let (xs, gs, os) = (&xb[start..end], &gb[start..end], &mut ob[start..end]);
-                    let streaming = streamer.filter(|_| start >= head);
-                    if streaming.is_some() {
-                        prefetch_from(xb, end);
-                        prefetch_from(gb, end);
-                    }
-                    let dst = match streaming {
-                        Some(_) => &mut buffer[..os.len()],
-                        None => &mut *os,
-                    };
-                    let lane = start % LANES;
-                    terms[..lane].fill(T::default());
-                    let ts = &mut terms[lane..lane + xs.len()];
-                    let elements = xs.iter().zip(gs).zip(dst.iter_mut()).zip(ts.iter_mut());
-                    for (((xi, gi), oi), ti) in elements {
-                        let (d, p) = both(*xi);
-                        *oi = *gi * d;
-                        *ti = *gi * p;
-                    }
-                    // Checked on `g·f'` after the loop, not with a flag in it: 5–9%
-                    // faster (prelu's at 2^20 and 2^24). A NaN `g` only sends its
-                    // chunk through the scalar rule, which gives the same NaN.
-                    if any_nan(dst) {
-                        for ((xi, gi), oi) in xs.iter().zip(gs).zip(dst.iter_mut()) {
-                            *oi = *gi * a.derivative(*xi);
-                        }
-                    }
-                    if let Some(s) = streaming {
-                        s.store_groups(os, &buffer[..os.len()]);
-                    }
-                    let summed = lane + (whole.clamp(start, end) - start);
-                    let groups = summed.div_ceil(LANES) * LANES;
-                    terms[summed..groups].fill(T::default());
-                    for tc in terms[..groups].chunks_exact(LANES) {
-                        for k in 0..LANES {
-                            acc[k] = acc[k] + tc[k];
-                        }
-                    }
-                    start = end;
-                }
-                drop(fence);
-                // The block's tail, summed serially with the scalar rule, as in
-                // `param_gradient_sum`.
-                let scalar = |v| a.param_derivative(index, v);
-                let tail = serial_sum(&xb[whole..], &gb[whole..], scalar);
-                lanes_or_serial(acc, xb, gb, tail, scalar)
-            },
-        )
-    };
+    let block = |xb: &[T], gb: &[T], ob: &mut [T]| param_block(a, index, xb, gb, ob, &both, stream);
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -655,6 +554,114 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
         .fold(T::default(), |total, ((xb, gb), ob)| {
             total + block(xb, gb, ob)
         })
+}
+
+/// One block of [`backward_with_param_gradient`] (at most [`SUM_BLOCK`] elements):
+/// writes `ob` and returns the block's sum, with `grad_in` streamed where `stream`
+/// says so and the target can.
+#[inline(always)]
+fn param_block<T: Real, A: Activation<T>>(
+    a: &A,
+    index: usize,
+    xb: &[T],
+    gb: &[T],
+    ob: &mut [T],
+    both: &impl Fn(T) -> (T, T),
+    stream: bool,
+) -> T {
+    vectorized_streaming(
+        #[inline(always)]
+        |streamer| {
+            let streamer = streamer.filter(|_| stream);
+            let fence = streamer.map(Streamer::fence_on_drop);
+            let mut acc = [T::default(); LANES];
+            // The chunk's terms `g·∂f/∂p`, computed in the backward loop and
+            // added into the lanes after it: two simple loops that vectorize,
+            // where one loop doing both did not. The term of the block's element
+            // `i` sits at an index congruent to `i` modulo `LANES`, so that the
+            // groups of `terms` are the lanes in order; the indices around a
+            // chunk's terms hold 0, which leaves a sum unchanged (a lane starts
+            // at +0, so it is never -0).
+            let mut terms = [T::default(); CHUNK + LANES];
+            // Where streaming, the chunk's `grad_in` is computed here and then
+            // streamed to `ob`'s whole lines.
+            let mut buffer = [T::default(); STREAM_BLOCK];
+            let n = xb.len();
+            // The lanes hold the elements before `whole`; the rest is summed
+            // serially below.
+            let whole = n / LANES * LANES;
+            // Where streaming, the elements before `ob`'s first line boundary are
+            // a chunk of their own, stored as usual, and the other chunks start on
+            // a line: a chunk ending inside a line left that line to ordinary
+            // stores, which read it from memory first (prelu's f32 backward with
+            // the alpha gradient at 2^24: 0.73–0.81 ns per element with `grad_in`
+            // 16 bytes past a line, 0.65 on a line).
+            let head = match streamer {
+                Some(_) => whole_groups(ob).start,
+                None => 0,
+            };
+            // Streamed chunks are the streamed loops' blocks.
+            let size = if streamer.is_some() {
+                STREAM_BLOCK
+            } else {
+                CHUNK
+            };
+            let mut start = 0;
+            while start < n {
+                // (`head` is below a line's elements, but bounded here all the
+                // same: `align_offset` may in principle say "never".)
+                let end = if start < head {
+                    head.min(start + size)
+                } else {
+                    (start + size).min(n)
+                };
+                let (xs, gs, os) = (&xb[start..end], &gb[start..end], &mut ob[start..end]);
+                let streaming = streamer.filter(|_| start >= head);
+                if streaming.is_some() {
+                    prefetch_from(&[xb, gb], end, STREAM_BLOCK);
+                }
+                let dst = match streaming {
+                    Some(_) => &mut buffer[..os.len()],
+                    None => &mut *os,
+                };
+                let lane = start % LANES;
+                terms[..lane].fill(T::default());
+                let ts = &mut terms[lane..lane + xs.len()];
+                let elements = xs.iter().zip(gs).zip(dst.iter_mut()).zip(ts.iter_mut());
+                for (((xi, gi), oi), ti) in elements {
+                    let (d, p) = both(*xi);
+                    *oi = *gi * d;
+                    *ti = *gi * p;
+                }
+                // Checked on `g·f'` after the loop, not with a flag in it: 5–9%
+                // faster (prelu's at 2^20 and 2^24). A NaN `g` only sends its
+                // chunk through the scalar rule, which gives the same NaN.
+                if any_nan(dst) {
+                    for ((xi, gi), oi) in xs.iter().zip(gs).zip(dst.iter_mut()) {
+                        *oi = *gi * a.derivative(*xi);
+                    }
+                }
+                if let Some(s) = streaming {
+                    s.store_groups(os, &buffer[..os.len()]);
+                }
+                let summed = lane + (whole.clamp(start, end) - start);
+                let groups = summed.div_ceil(LANES) * LANES;
+                terms[summed..groups].fill(T::default());
+                for tc in terms[..groups].chunks_exact(LANES) {
+                    for k in 0..LANES {
+                        acc[k] = acc[k] + tc[k];
+                    }
+                }
+                start = end;
+            }
+            drop(fence);
+            // The block's tail, summed serially with the scalar rule, as in
+            // `param_gradient_sum`.
+            let scalar = |v| a.param_derivative(index, v);
+            let tail = serial_sum(&xb[whole..], &gb[whole..], scalar);
+            lanes_or_serial(acc, xb, gb, tail, scalar)
+        },
+    )
 }
 
 /// `Σ g[i]·d(x[i])`, one element after the other: the tails of the lane sums and the
@@ -947,6 +954,60 @@ mod tests {
         Mish.forward_slice(x, &mut y);
         let mish: Vec<T> = x.iter().map(|&v| Mish.forward(v)).collect();
         assert!(same(&y, &mish));
+    }
+
+    /// One block of the backward with a parameter gradient, streamed at short
+    /// lengths (around a group, a streamed chunk, and one not a multiple of either)
+    /// and with `grad_in` at every offset from a line boundary, so that its first
+    /// chunk (the elements before that boundary) takes every length from 0 to 15:
+    /// `grad_in` holds the scalar bits and the sum is the documented order's, bit for
+    /// bit, on finite inputs; and with an infinity in `x` and a NaN in `g`, `grad_in`
+    /// still holds the scalar bits.
+    fn streamed_parameter_chunks_keep_the_lanes<T: Real>() {
+        let prelu = Prelu::new(T::from_f64(0.1));
+        let both = |v: T| {
+            (
+                prelu.derivative_finite(v),
+                prelu.param_derivative_finite(0, v),
+            )
+        };
+        let lengths = [
+            1, 5, 15, 16, 17, 31, 255, 256, 257, 271, 272, 273, 1000, 4099,
+        ];
+        let mut o_all = vec![T::default(); 4099 + 64];
+        for n in lengths {
+            let x = inputs::<T>(n, None);
+            let g = inputs::<T>(n + 1, None)[1..].to_vec();
+            let mut x_inf = x.clone();
+            x_inf[n / 2] = T::from_f64(f64::NEG_INFINITY);
+            let mut g_nan = g.clone();
+            g_nan[n / 3] = T::from_f64(f64::NAN);
+            for offset in 0..16 {
+                let o = at_offset(&mut o_all, offset, n);
+                for (x, g) in [(&x, &g), (&x_inf, &g_nan)] {
+                    let backward: Vec<T> = x
+                        .iter()
+                        .zip(g.iter())
+                        .map(|(&v, &gv)| gv * prelu.derivative(v))
+                        .collect();
+                    o.fill(sentinel());
+                    let sum = super::param_block(&prelu, 0, x, g, o, &both, true);
+                    assert!(same(o, &backward), "n {n}, offset {offset}");
+                    let expected = reference(x, g, |v| prelu.param_derivative(0, v));
+                    assert!(same(&[sum], &[expected]), "n {n}, offset {offset}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn f32_streamed_parameter_chunks_keep_the_lanes() {
+        streamed_parameter_chunks_keep_the_lanes::<f32>();
+    }
+
+    #[test]
+    fn f64_streamed_parameter_chunks_keep_the_lanes() {
+        streamed_parameter_chunks_keep_the_lanes::<f64>();
     }
 
     #[test]
