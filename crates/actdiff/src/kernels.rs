@@ -28,9 +28,9 @@ const STREAM_BYTES: usize = 16 << 20;
 /// lines of f32. Measured for relu's f32 kernels at 2^24 among 64, 128, 256 and 512
 /// (one run each): 256 was the fastest in both directions, though within the runs'
 /// spread of 64's. The forward+backward streamed blocks of [`CHUNK`] (512), with the
-/// 256 elements after each prefetched: with blocks of 256, relu's at 2^24 took 0.70–0.74 ns per
-/// element instead of 0.82–0.88 (f32) and 1.43–1.49 instead of 1.93–1.96 (f64; best
-/// of 12 calls, three alternating runs).
+/// 256 elements after each prefetched: with blocks of 256, relu's at 2^24 took
+/// 0.70–0.74 ns per element instead of 0.82–0.88 (f32) and 1.43–1.49 instead of
+/// 1.93–1.96 (f64; best of 12 calls, three alternating runs).
 const STREAM_BLOCK: usize = 256;
 const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
 
@@ -100,9 +100,8 @@ fn streamed<T: Real>(
             let mut buffer = [T::default(); STREAM_BLOCK];
             let blocks = x.chunks(STREAM_BLOCK).zip(g.chunks(STREAM_BLOCK));
             for (i, ((xs, gs), os)) in blocks.zip(out.chunks_mut(STREAM_BLOCK)).enumerate() {
-                let next = (i + 1) * STREAM_BLOCK;
                 let inputs: &[&[T]] = if forward { &[x] } else { &[x, g] };
-                prefetch_from(inputs, next, STREAM_BLOCK);
+                prefetch_from(inputs, (i + 1) * STREAM_BLOCK, STREAM_BLOCK);
                 let b = &mut buffer[..os.len()];
                 if forward {
                     for (xi, bi) in xs.iter().zip(b.iter_mut()) {
@@ -380,8 +379,11 @@ fn backward_serial<T: Real, A: Activation<T>>(
     vectorized(
         #[inline(always)]
         || {
-            let chunks = x.chunks(CHUNK).zip(g.chunks(CHUNK));
-            for ((xs, gs), os) in chunks.zip(out.chunks_mut(CHUNK)) {
+            for ((xs, gs), os) in x
+                .chunks(CHUNK)
+                .zip(g.chunks(CHUNK))
+                .zip(out.chunks_mut(CHUNK))
+            {
                 let mut nan = false;
                 for ((xi, gi), oi) in xs.iter().zip(gs).zip(os.iter_mut()) {
                     let d = a.derivative_finite(*xi);
