@@ -808,6 +808,15 @@ mod tests {
     }
 
     /// A value no kernel below writes (|x|, |g| < 8): what a dropped store leaves.
+    /// `g[i]·f'(x[i])` by the scalar method, one element after the other: what every
+    /// kernel's `grad_in` must hold.
+    fn scalar_backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T]) -> Vec<T> {
+        x.iter()
+            .zip(g)
+            .map(|(&v, &gv)| gv * a.derivative(v))
+            .collect()
+    }
+
     fn sentinel<T: Real>() -> T {
         T::from_f64(12345.0)
     }
@@ -830,11 +839,7 @@ mod tests {
         let mut g = inputs::<T>(n + 1, None)[1..].to_vec();
         g[n / 3] = T::from_f64(f64::NAN);
         let forward: Vec<T> = x.iter().map(|&v| prelu.forward(v)).collect();
-        let backward: Vec<T> = x
-            .iter()
-            .zip(&g)
-            .map(|(&v, &gv)| gv * prelu.derivative(v))
-            .collect();
+        let backward = scalar_backward(&prelu, &x, &g);
         let streams = cfg!(target_arch = "x86_64");
         let (mut y_all, mut o_all) = (vec![T::default(); n + 64], vec![T::default(); n + 64]);
         for offset in 0..16 {
@@ -913,11 +918,7 @@ mod tests {
         for offset in [0, 1] {
             let x = &x_all[offset..offset + n];
             let forward: Vec<T> = x.iter().map(|&v| prelu.forward(v)).collect();
-            let backward: Vec<T> = x
-                .iter()
-                .zip(&g)
-                .map(|(&v, &gv)| gv * prelu.derivative(v))
-                .collect();
+            let backward = scalar_backward(&prelu, x, &g);
             let y = at_offset(&mut y_all, offset, n);
             y.fill(sentinel());
             prelu.forward_slice(x, y);
@@ -942,11 +943,7 @@ mod tests {
             let (xf, gf) = (&finite_x[..n], &finite_g[..n]);
             o.fill(sentinel());
             let sum = prelu.backward_slice_with_param_gradient(0, xf, gf, o);
-            let backward: Vec<T> = xf
-                .iter()
-                .zip(gf)
-                .map(|(&v, &gv)| gv * prelu.derivative(v))
-                .collect();
+            let backward = scalar_backward(&prelu, xf, gf);
             assert!(same(o, &backward), "with alpha, finite, offset {offset}");
             let expected = prelu.param_gradient_sum(0, xf, gf);
             assert!(sum.to_f64().is_finite() && same(&[sum], &[expected]));
@@ -987,11 +984,7 @@ mod tests {
             for offset in 0..16 {
                 let o = at_offset(&mut o_all, offset, n);
                 for (x, g) in [(&x, &g), (&x_inf, &g_nan)] {
-                    let backward: Vec<T> = x
-                        .iter()
-                        .zip(g.iter())
-                        .map(|(&v, &gv)| gv * prelu.derivative(v))
-                        .collect();
+                    let backward = scalar_backward(&prelu, x, g);
                     o.fill(sentinel());
                     let sum = super::param_block(&prelu, 0, x, g, o, &both, true);
                     assert!(same(o, &backward), "n {n}, offset {offset}");
