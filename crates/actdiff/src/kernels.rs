@@ -49,6 +49,21 @@ const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
 /// 2^22 took 2.69–2.71 in one loop against 2.48–2.66; snake's was level).
 const ONE_LOOP_BYTES: usize = 2 << 20;
 
+/// The chunks of the backward with a parameter gradient in one loop, in bytes of
+/// output (256 f32, 128 f64): a whole number of groups of the lanes, so that every
+/// chunk starts on one. Measured for prelu as [`ONE_LOOP_BYTES`] (three alternating
+/// runs, ns per element at 2^20): f32 0.45–0.49 with chunks of 512 bytes, 0.43–0.46
+/// with 1 KiB, 0.45–0.47 with [`CHUNK`]'s 512 elements (2 KiB), 0.57 with 8 KiB; f64
+/// 0.86–0.93 with 512 bytes, 0.86–0.90 with 1 KiB, 0.90–0.93 with 2 KiB, 0.99–1.09
+/// with 512 elements (4 KiB), 1.11–1.13 with 16 KiB. At 2^19 1 KiB took f64 from
+/// 1.03–1.10 (512 elements) to 0.86–0.90 and f32 from 0.46–0.47 to 0.42–0.45; at 2^22
+/// the two were level.
+const ONE_LOOP_CHUNK_BYTES: usize = 1 << 10;
+const _: () = assert!(
+    ONE_LOOP_CHUNK_BYTES / 8 / LANES * LANES == ONE_LOOP_CHUNK_BYTES / 8
+        && SUM_BLOCK / (ONE_LOOP_CHUNK_BYTES / 4) * (ONE_LOOP_CHUNK_BYTES / 4) == SUM_BLOCK
+);
+
 /// Whether an output of `n` elements computed by `formula` (DSL text, as in
 /// [`crate::ActivationInfo`]) is written with streaming stores: when it is long
 /// (see [`STREAM_BYTES`]) and the formula is arithmetic and selects only (see
@@ -628,6 +643,8 @@ fn param_block<T: Real, A: Activation<T>>(
             // Streamed chunks are the streamed loops' blocks.
             let size = if streamer.is_some() {
                 STREAM_BLOCK
+            } else if one_loop {
+                ONE_LOOP_CHUNK_BYTES / core::mem::size_of::<T>()
             } else {
                 CHUNK
             };
@@ -702,8 +719,9 @@ fn param_block<T: Real, A: Activation<T>>(
 /// A chunk of [`param_block`] that is not streamed, in one loop: writes `g·f'` to
 /// `dst` and adds the terms of the first `summed` elements (a whole number of groups)
 /// to the lanes; the others are the block's tail, summed serially. Such a chunk starts
-/// on a multiple of [`CHUNK`] in its block, so its element `j` goes to lane
-/// `j % LANES`, as in `param_gradient_sum`.
+/// on a multiple of its length in its block (see [`ONE_LOOP_CHUNK_BYTES`]), itself one
+/// of [`LANES`], so its element `j` goes to lane `j % LANES`, as in
+/// `param_gradient_sum`.
 #[inline(always)]
 fn lanes_in_one_loop<T: Real>(
     acc: &mut [T; LANES],
@@ -1069,7 +1087,8 @@ mod tests {
             )
         };
         let lengths = [
-            1, 5, 15, 16, 17, 31, 255, 256, 257, 271, 272, 273, 511, 512, 513, 1000, 4099,
+            1, 5, 15, 16, 17, 31, 127, 128, 129, 255, 256, 257, 271, 272, 273, 511, 512, 513, 1000,
+            4099,
         ];
         let mut o_all = vec![T::default(); 4099 + 64];
         for n in lengths {
