@@ -38,11 +38,13 @@ const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
 /// is not streamed, writes `grad_in` and adds the terms to the lanes in one loop;
 /// shorter ones compute a chunk's terms into a buffer and add them after it. Measured
 /// for prelu on the development machine (Intel Xeon, AVX-512; four alternating runs of
-/// a stand-alone loop, best of five calls each): one loop took f32 at 2^20 from
-/// 0.50–0.63 to 0.46–0.50 ns per element and f64 from 1.29–1.36 to 1.06–1.18, f64 at
-/// 2^18 and 2^19 from 1.11–1.20 to 1.03–1.05, level with f32 at 2^18 and 2^19 and with
-/// f64 up to 2^17; but f32 up to 2^17 from 0.21–0.27 to 0.27–0.32, where its lanes,
-/// which stay in memory through that loop, make each group wait for the one before.
+/// a stand-alone loop, best of five calls each; the one loop then in chunks of
+/// [`CHUNK`] elements, see [`ONE_LOOP_CHUNK_BYTES`] for its chunks now): one loop took
+/// f32 at 2^20 from 0.50–0.63 to 0.46–0.50 ns per element and f64 from 1.29–1.36 to
+/// 1.06–1.18, f64 at 2^18 and 2^19 from 1.11–1.20 to 1.03–1.05, level with f32 at 2^18
+/// and 2^19 and with f64 up to 2^17; but f32 up to 2^17 from 0.21–0.27 to 0.27–0.32,
+/// where its lanes, which stay in memory through that loop, make each group wait for
+/// the one before.
 /// Streamed outputs keep the buffer (one loop: f32 at 2^24 0.82–0.86 against
 /// 0.68–0.73), and so do formulas that are not arithmetic only (see
 /// [`arithmetic_only`]), which wait for arithmetic rather than memory (swish's f32 at
