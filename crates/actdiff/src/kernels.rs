@@ -52,19 +52,14 @@ const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
 const ONE_LOOP_BYTES: usize = 2 << 20;
 
 /// The chunks of the backward with a parameter gradient in one loop, in bytes of
-/// output (256 f32, 128 f64): a whole number of groups of the lanes, so that every
-/// chunk starts on one. Measured for prelu as [`ONE_LOOP_BYTES`] (three alternating
-/// runs, ns per element at 2^20): f32 0.45–0.49 with chunks of 512 bytes, 0.43–0.46
-/// with 1 KiB, 0.45–0.47 with [`CHUNK`]'s 512 elements (2 KiB), 0.57 with 8 KiB; f64
-/// 0.86–0.93 with 512 bytes, 0.86–0.90 with 1 KiB, 0.90–0.93 with 2 KiB, 0.99–1.09
-/// with 512 elements (4 KiB), 1.11–1.13 with 16 KiB. At 2^19 1 KiB took f64 from
-/// 1.03–1.10 (512 elements) to 0.86–0.90 and f32 from 0.46–0.47 to 0.42–0.45; at 2^22
-/// the two were level.
+/// output (256 f32, 128 f64; see [`one_loop_chunk`]). Measured for prelu as
+/// [`ONE_LOOP_BYTES`] (three alternating runs, ns per element at 2^20): f32 0.45–0.49
+/// with chunks of 512 bytes, 0.43–0.46 with 1 KiB, 0.45–0.47 with [`CHUNK`]'s 512
+/// elements (2 KiB), 0.57 with 8 KiB; f64 0.86–0.93 with 512 bytes, 0.86–0.90 with
+/// 1 KiB, 0.90–0.93 with 2 KiB, 0.99–1.09 with 512 elements (4 KiB), 1.11–1.13 with
+/// 16 KiB. At 2^19 1 KiB took f64 from 1.03–1.10 (512 elements) to 0.86–0.90 and f32
+/// from 0.46–0.47 to 0.42–0.45; at 2^22 the two were level.
 const ONE_LOOP_CHUNK_BYTES: usize = 1 << 10;
-const _: () = assert!(
-    ONE_LOOP_CHUNK_BYTES / 8 / LANES * LANES == ONE_LOOP_CHUNK_BYTES / 8
-        && SUM_BLOCK / (ONE_LOOP_CHUNK_BYTES / 4) * (ONE_LOOP_CHUNK_BYTES / 4) == SUM_BLOCK
-);
 
 /// Whether an output of `n` elements computed by `formula` (DSL text, as in
 /// [`crate::ActivationInfo`]) is written with streaming stores: when it is long
@@ -174,10 +169,45 @@ fn prefetch_from<T>(inputs: &[&[T]], from: usize, len: usize) {
     }
 }
 
+/// The bytes of `n` elements of `T`.
+fn bytes<T>(n: usize) -> usize {
+    n.saturating_mul(core::mem::size_of::<T>())
+}
+
 /// Whether an output of `n` elements is long enough to stream or to ask for inputs
 /// ahead (see [`STREAM_BYTES`]).
 fn long<T>(n: usize) -> bool {
-    n.saturating_mul(core::mem::size_of::<T>()) >= STREAM_BYTES
+    bytes::<T>(n) >= STREAM_BYTES
+}
+
+/// How [`param_block`] writes `grad_in` and sums the parameter gradient's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ParamLoop {
+    /// Each chunk's terms into a buffer, added to the lanes after it.
+    Buffered,
+    /// `grad_in` and the lanes in one loop (see [`ONE_LOOP_BYTES`]).
+    OneLoop,
+    /// As `Buffered`, with `grad_in` streamed where the target can (see [`streams`]).
+    Streamed,
+}
+
+/// The loop of a backward with a parameter gradient whose output has `n` elements
+/// and whose derivative is `formula` (DSL text).
+fn param_loop<T>(n: usize, formula: &str) -> ParamLoop {
+    if streams::<T>(n, formula) {
+        ParamLoop::Streamed
+    } else if bytes::<T>(n) >= ONE_LOOP_BYTES && arithmetic_only(formula) {
+        ParamLoop::OneLoop
+    } else {
+        ParamLoop::Buffered
+    }
+}
+
+/// The elements of a chunk in one loop: [`ONE_LOOP_CHUNK_BYTES`] of them, rounded
+/// down to a whole number of groups of the lanes (and at least one), so that every
+/// chunk of a block starts on a group.
+fn one_loop_chunk<T>() -> usize {
+    (ONE_LOOP_CHUNK_BYTES / core::mem::size_of::<T>().max(1) / LANES).max(1) * LANES
 }
 
 /// Whether any of `v` is NaN, without an early exit (which would not vectorize).
@@ -569,13 +599,8 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
     out: &mut [T],
     both: impl Fn(T) -> (T, T) + Sync,
 ) -> T {
-    let formula = &a.info().derivative;
-    let stream = streams::<T>(out.len(), formula);
-    let bytes = out.len().saturating_mul(core::mem::size_of::<T>());
-    let one_loop = !stream && bytes >= ONE_LOOP_BYTES && arithmetic_only(formula);
-    let block = |xb: &[T], gb: &[T], ob: &mut [T]| {
-        param_block(a, index, xb, gb, ob, &both, stream, one_loop)
-    };
+    let how = param_loop::<T>(out.len(), &a.info().derivative);
+    let block = |xb: &[T], gb: &[T], ob: &mut [T]| param_block(a, index, xb, gb, ob, &both, how);
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -596,10 +621,7 @@ pub fn backward_with_param_gradient<T: Real, A: Activation<T>>(
 }
 
 /// One block of [`backward_with_param_gradient`] (at most [`SUM_BLOCK`] elements):
-/// writes `ob` and returns the block's sum, with `grad_in` streamed where `stream`
-/// says so and the target can, and otherwise in one loop with the sum where
-/// `one_loop` says so (see [`ONE_LOOP_BYTES`]).
-#[allow(clippy::too_many_arguments)]
+/// writes `ob` and returns the block's sum, in the loop `how` says.
 #[inline(always)]
 fn param_block<T: Real, A: Activation<T>>(
     a: &A,
@@ -608,18 +630,20 @@ fn param_block<T: Real, A: Activation<T>>(
     gb: &[T],
     ob: &mut [T],
     both: &impl Fn(T) -> (T, T),
-    stream: bool,
-    one_loop: bool,
+    how: ParamLoop,
 ) -> T {
     vectorized_streaming(
         #[inline(always)]
         |streamer| {
-            let streamer = streamer.filter(|_| stream);
+            let streamer = streamer.filter(|_| how == ParamLoop::Streamed);
+            let one_loop = how == ParamLoop::OneLoop;
             let fence = streamer.map(Streamer::fence_on_drop);
             let mut acc = [T::default(); LANES];
-            // The chunk's terms `g·∂f/∂p`, computed in the backward loop and
-            // added into the lanes after it: two simple loops that vectorize,
-            // where one loop doing both did not. The term of the block's element
+            // Unless in one loop (see `ONE_LOOP_BYTES`), the chunk's terms
+            // `g·∂f/∂p`, computed in the backward loop and added into the lanes
+            // after it: at short lengths two simple loops are faster than one,
+            // whose lanes stay in memory (and the streamed and transcendental
+            // kernels are no faster in one). The term of the block's element
             // `i` sits at an index congruent to `i` modulo `LANES`, so that the
             // groups of `terms` are the lanes in order; the indices around a
             // chunk's terms hold 0, which leaves a sum unchanged (a lane starts
@@ -646,7 +670,7 @@ fn param_block<T: Real, A: Activation<T>>(
             let size = if streamer.is_some() {
                 STREAM_BLOCK
             } else if one_loop {
-                ONE_LOOP_CHUNK_BYTES / core::mem::size_of::<T>()
+                one_loop_chunk::<T>()
             } else {
                 CHUNK
             };
@@ -671,9 +695,8 @@ fn param_block<T: Real, A: Activation<T>>(
                 let lane = start % LANES;
                 // The chunk's elements before `whole`, which go to the lanes.
                 let summed = whole.clamp(start, end) - start;
-                let one_loop = one_loop && streaming.is_none();
                 if one_loop {
-                    debug_assert_eq!(lane, 0);
+                    debug_assert!(lane == 0 && summed % LANES == 0);
                     lanes_in_one_loop(&mut acc, xs, gs, dst, summed, both);
                 } else {
                     terms[..lane].fill(T::default());
@@ -721,9 +744,8 @@ fn param_block<T: Real, A: Activation<T>>(
 /// A chunk of [`param_block`] that is not streamed, in one loop: writes `g·f'` to
 /// `dst` and adds the terms of the first `summed` elements (a whole number of groups)
 /// to the lanes; the others are the block's tail, summed serially. Such a chunk starts
-/// on a multiple of its length in its block (see [`ONE_LOOP_CHUNK_BYTES`]), itself one
-/// of [`LANES`], so its element `j` goes to lane `j % LANES`, as in
-/// `param_gradient_sum`.
+/// on a multiple of [`one_loop_chunk`] in its block, itself one of [`LANES`], so its
+/// element `j` goes to lane `j % LANES`, as in `param_gradient_sum`.
 #[inline(always)]
 fn lanes_in_one_loop<T: Real>(
     acc: &mut [T; LANES],
@@ -1043,10 +1065,12 @@ mod tests {
     /// bits in `grad_in` and `param_gradient_sum`'s in the sum (whose lanes it shares),
     /// on finite inputs and with an infinity in `x` and a NaN in `g`.
     fn one_loop_outputs_hold_the_scalar_bits<T: Real>() {
+        use super::{param_loop, ParamLoop};
         let n = super::ONE_LOOP_BYTES / core::mem::size_of::<T>() + 37;
         let prelu = Prelu::new(T::from_f64(0.1));
         let derivative = &Activation::<T>::info(&prelu).derivative;
-        assert!(!super::streams::<T>(n, derivative) && super::arithmetic_only(derivative));
+        assert_eq!(param_loop::<T>(n, derivative), ParamLoop::OneLoop);
+        assert_eq!(param_loop::<T>(n - 38, derivative), ParamLoop::Buffered);
         let x = inputs::<T>(n + 2, None)[2..].to_vec();
         let g = inputs::<T>(n + 3, None)[3..].to_vec();
         let mut x_inf = x.clone();
@@ -1078,9 +1102,9 @@ mod tests {
     /// that its first chunk (the elements before that boundary) takes every length
     /// from 0 to 15; in one loop (see `ONE_LOOP_BYTES`); and with the terms buffered.
     /// `grad_in` holds the scalar bits and the sum is the documented order's, bit for
-    /// bit, on finite inputs; and with an infinity in `x` and a NaN in `g`, `grad_in`
-    /// still holds the scalar bits.
+    /// bit, on finite inputs and with an infinity in `x` and a NaN in `g`.
     fn parameter_chunks_keep_the_lanes<T: Real>() {
+        use super::ParamLoop;
         let prelu = Prelu::new(T::from_f64(0.1));
         let both = |v: T| {
             (
@@ -1102,13 +1126,12 @@ mod tests {
             g_nan[n / 3] = T::from_f64(f64::NAN);
             for offset in 0..16 {
                 let o = at_offset(&mut o_all, offset, n);
-                for (stream, one_loop) in [(true, false), (false, true), (false, false)] {
+                for how in [ParamLoop::Streamed, ParamLoop::OneLoop, ParamLoop::Buffered] {
                     for (x, g) in [(&x, &g), (&x_inf, &g_nan)] {
                         let backward = scalar_backward(&prelu, x, g);
                         o.fill(sentinel());
-                        let sum = super::param_block(&prelu, 0, x, g, o, &both, stream, one_loop);
-                        let case =
-                            format!("n {n}, offset {offset}, stream {stream}, one loop {one_loop}");
+                        let sum = super::param_block(&prelu, 0, x, g, o, &both, how);
+                        let case = format!("n {n}, offset {offset}, {how:?}");
                         assert!(same(o, &backward), "{case}");
                         let expected = reference(x, g, |v| prelu.param_derivative(0, v));
                         assert!(same(&[sum], &[expected]), "{case}");
