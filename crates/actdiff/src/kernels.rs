@@ -912,7 +912,6 @@ mod tests {
         a.len() == b.len() && a.iter().zip(b).all(|(p, q)| bits(p) == bits(q))
     }
 
-    /// A value no kernel below writes (|x|, |g| < 8): what a dropped store leaves.
     /// `g[i]·f'(x[i])` by the scalar method, one element after the other: what every
     /// kernel's `grad_in` must hold.
     fn scalar_backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T]) -> Vec<T> {
@@ -922,6 +921,7 @@ mod tests {
             .collect()
     }
 
+    /// A value no kernel below writes (|x|, |g| < 8): what a dropped store leaves.
     fn sentinel<T: Real>() -> T {
         T::from_f64(12345.0)
     }
