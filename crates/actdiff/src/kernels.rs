@@ -921,6 +921,15 @@ mod tests {
             .collect()
     }
 
+    /// `(x, g)` as given, and again with `x[n/2] = -inf` and `g[n/3] = NaN`: the
+    /// inputs the parameter kernel's tests run on.
+    fn finite_and_spoiled<T: Real>(x: Vec<T>, g: Vec<T>) -> [(Vec<T>, Vec<T>); 2] {
+        let (mut x_inf, mut g_nan) = (x.clone(), g.clone());
+        x_inf[x.len() / 2] = T::from_f64(f64::NEG_INFINITY);
+        g_nan[g.len() / 3] = T::from_f64(f64::NAN);
+        [(x, g), (x_inf, g_nan)]
+    }
+
     /// A value no kernel below writes (|x|, |g| < 8): what a dropped store leaves.
     fn sentinel<T: Real>() -> T {
         T::from_f64(12345.0)
@@ -1073,16 +1082,12 @@ mod tests {
         assert_eq!(param_loop::<T>(n - 38, derivative), ParamLoop::Buffered);
         let x = inputs::<T>(n + 2, None)[2..].to_vec();
         let g = inputs::<T>(n + 3, None)[3..].to_vec();
-        let mut x_inf = x.clone();
-        x_inf[n / 2] = T::from_f64(f64::NEG_INFINITY);
-        let mut g_nan = g.clone();
-        g_nan[n / 3] = T::from_f64(f64::NAN);
         let mut o = vec![sentinel::<T>(); n];
-        for (x, g) in [(&x, &g), (&x_inf, &g_nan)] {
+        for (x, g) in finite_and_spoiled(x, g) {
             o.fill(sentinel());
-            let sum = prelu.backward_slice_with_param_gradient(0, x, g, &mut o);
-            assert!(same(&o, &scalar_backward(&prelu, x, g)));
-            assert!(same(&[sum], &[prelu.param_gradient_sum(0, x, g)]));
+            let sum = prelu.backward_slice_with_param_gradient(0, &x, &g, &mut o);
+            assert!(same(&o, &scalar_backward(&prelu, &x, &g)));
+            assert!(same(&[sum], &[prelu.param_gradient_sum(0, &x, &g)]));
         }
     }
 
@@ -1120,21 +1125,21 @@ mod tests {
         for n in lengths {
             let x = inputs::<T>(n, None);
             let g = inputs::<T>(n + 1, None)[1..].to_vec();
-            let mut x_inf = x.clone();
-            x_inf[n / 2] = T::from_f64(f64::NEG_INFINITY);
-            let mut g_nan = g.clone();
-            g_nan[n / 3] = T::from_f64(f64::NAN);
+            // Each pair with its scalar `grad_in` and documented sum, computed once.
+            let cases = finite_and_spoiled(x, g).map(|(x, g)| {
+                let backward = scalar_backward(&prelu, &x, &g);
+                let expected = reference(&x, &g, |v| prelu.param_derivative(0, v));
+                (x, g, backward, expected)
+            });
             for offset in 0..16 {
                 let o = at_offset(&mut o_all, offset, n);
                 for how in [ParamLoop::Streamed, ParamLoop::OneLoop, ParamLoop::Buffered] {
-                    for (x, g) in [(&x, &g), (&x_inf, &g_nan)] {
-                        let backward = scalar_backward(&prelu, x, g);
+                    for (x, g, backward, expected) in &cases {
                         o.fill(sentinel());
                         let sum = super::param_block(&prelu, 0, x, g, o, &both, how);
                         let case = format!("n {n}, offset {offset}, {how:?}");
-                        assert!(same(o, &backward), "{case}");
-                        let expected = reference(x, g, |v| prelu.param_derivative(0, v));
-                        assert!(same(&[sum], &[expected]), "{case}");
+                        assert!(same(o, backward), "{case}");
+                        assert!(same(&[sum], &[*expected]), "{case}");
                     }
                 }
             }
