@@ -819,7 +819,7 @@ pub(crate) fn reduce_lanes<T: Real>(mut acc: [T; LANES], tail: T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{reduce_lanes, LANES, SUM_BLOCK};
-    use crate::{Activation, Dynamic, Prelu, Real};
+    use crate::{Activation, Dynamic, Prelu, Real, Swish};
     #[cfg(feature = "rayon")]
     use crate::{Mish, Relu};
 
@@ -840,15 +840,18 @@ mod tests {
         v
     }
 
-    /// The documented order, written out: blocks of `SUM_BLOCK` added left to right,
-    /// each 16 lanes over its whole chunks plus its tail, or serial after a NaN lane.
-    fn reference<T: Real>(x: &[T], g: &[T], d: impl Fn(T) -> T) -> T {
+    /// The documented order, written out, for the parameter `0` of `a`: blocks of
+    /// `SUM_BLOCK` added left to right, each 16 lanes (of the formula for finite `x`)
+    /// over its whole chunks plus its tail, or serial (with the scalar rule) after a
+    /// NaN lane.
+    fn reference<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T]) -> T {
+        let d = |v| a.param_derivative(0, v);
         let mut total = T::default();
         for (xb, gb) in x.chunks(SUM_BLOCK).zip(g.chunks(SUM_BLOCK)) {
             let whole = xb.len() / LANES * LANES;
             let mut acc = [T::default(); LANES];
             for i in 0..whole {
-                acc[i % LANES] = acc[i % LANES] + gb[i] * d(xb[i]);
+                acc[i % LANES] = acc[i % LANES] + gb[i] * a.param_derivative_finite(0, xb[i]);
             }
             let serial =
                 |from: usize| (from..xb.len()).fold(T::default(), |t, i| t + gb[i] * d(xb[i]));
@@ -885,11 +888,18 @@ mod tests {
         let g = inputs::<T>(n, None).into_iter().rev().collect::<Vec<T>>();
         for inf_at in [None, Some(SUM_BLOCK + 5), Some(n - 3)] {
             let x = inputs::<T>(n, inf_at);
-            let want = reference(&x, &g, |v| prelu.param_derivative(0, v));
+            let want = reference(&prelu, &x, &g);
             let got = prelu.param_gradient_sum(0, &x, &g);
             assert_eq!(got, want, "generated, infinity at {inf_at:?}");
             let got = dynamic.param_gradient_sum(0, &x, &g);
             assert_eq!(got, want, "dynamic, infinity at {inf_at:?}");
+            let swish = swish_with_nan_at_infinity::<T>();
+            let got = swish.param_gradient_sum(0, &x, &g);
+            assert_eq!(
+                got,
+                reference(&swish, &x, &g),
+                "swish, infinity at {inf_at:?}"
+            );
             // The fused pass: the same sum, and `backward_slice`'s output.
             let mut want_out = vec![T::default(); n];
             prelu.backward_slice(&x, &g, &mut want_out);
@@ -921,13 +931,18 @@ mod tests {
             .collect()
     }
 
-    /// `(x, g)` as given, and again with `x[n/2] = -inf` and `g[n/3] = NaN`: the
-    /// inputs the parameter kernel's tests run on.
-    fn finite_and_spoiled<T: Real>(x: Vec<T>, g: Vec<T>) -> [(Vec<T>, Vec<T>); 2] {
-        let (mut x_inf, mut g_nan) = (x.clone(), g.clone());
+    /// `(x, g)` as given; with `x[n/2] = -inf` and `x[3n/4] = +inf` (where a formula
+    /// for finite `x` may give NaN and the kernels must fall back to the scalar rule);
+    /// and with `x[n/2] = -inf` and `g[n/3] = NaN`: the inputs the parameter kernel's
+    /// tests run on.
+    fn finite_and_spoiled<T: Real>(x: Vec<T>, g: Vec<T>) -> [(Vec<T>, Vec<T>); 3] {
+        let mut x_inf = x.clone();
         x_inf[x.len() / 2] = T::from_f64(f64::NEG_INFINITY);
+        let mut x_infs = x_inf.clone();
+        x_infs[3 * x.len() / 4] = T::from_f64(f64::INFINITY);
+        let mut g_nan = g.clone();
         g_nan[g.len() / 3] = T::from_f64(f64::NAN);
-        [(x, g), (x_inf, g_nan)]
+        [(x, g.clone()), (x_infs, g), (x_inf, g_nan)]
     }
 
     /// A value no kernel below writes (|x|, |g| < 8): what a dropped store leaves.
@@ -943,34 +958,28 @@ mod tests {
 
     /// `streamed` and `streamed_two` (called directly, on short slices) hold the
     /// scalar methods' bits at every offset of the output in a cache line, with an
-    /// infinity in `x` and a NaN in `g`; `streamed_two` with its outputs at the same
+    /// infinity in `x` (where `a`'s formulas for finite `x` may give NaN) and a NaN in
+    /// `g`; `streamed_two` with its outputs at the same
     /// offset (streamed) and at different ones (declined).
-    fn streamed_forms_hold_the_scalar_bits<T: Real>() {
+    fn streamed_forms_hold_the_scalar_bits<T: Real, A: Activation<T>>(a: &A) {
         use super::{streamed, streamed_two};
-        let prelu = Prelu::new(T::from_f64(0.1));
         let n = 1000;
         let x = inputs::<T>(n, Some(n / 2 + 3));
         let mut g = inputs::<T>(n + 1, None)[1..].to_vec();
         g[n / 3] = T::from_f64(f64::NAN);
-        let forward: Vec<T> = x.iter().map(|&v| prelu.forward(v)).collect();
-        let backward = scalar_backward(&prelu, &x, &g);
+        let forward: Vec<T> = x.iter().map(|&v| a.forward(v)).collect();
+        let backward = scalar_backward(a, &x, &g);
         let streams = cfg!(target_arch = "x86_64");
         let (mut y_all, mut o_all) = (vec![T::default(); n + 64], vec![T::default(); n + 64]);
         for offset in 0..16 {
             let y = at_offset(&mut y_all, offset, n);
             y.fill(sentinel());
-            let finite = |v, gv| gv * prelu.derivative_finite(v);
-            let ran = streamed(&x, &g, y, finite, |v, gv| gv * prelu.derivative(v));
+            let finite = |v, gv| gv * a.derivative_finite(v);
+            let ran = streamed(&x, &g, y, finite, |v, gv| gv * a.derivative(v));
             assert_eq!(ran, streams);
             assert!(!ran || same(y, &backward), "backward, offset {offset}");
             y.fill(sentinel());
-            let ran = streamed(
-                &x,
-                &x,
-                y,
-                |v, _| prelu.forward_finite(v),
-                |v, _| prelu.forward(v),
-            );
+            let ran = streamed(&x, &x, y, |v, _| a.forward_finite(v), |v, _| a.forward(v));
             assert!(!ran || same(y, &forward), "forward, offset {offset}");
             for other in [offset, (offset + 3) % 16] {
                 let y = at_offset(&mut y_all, offset, n);
@@ -978,11 +987,11 @@ mod tests {
                 y.fill(sentinel());
                 o.fill(sentinel());
                 let both = |v, gv| {
-                    let (f, d) = prelu.forward_and_derivative(v);
+                    let (f, d) = a.forward_and_derivative(v);
                     (f, gv * d)
                 };
                 let finite = |v, gv| {
-                    let (f, d) = prelu.forward_and_derivative_finite(v);
+                    let (f, d) = a.forward_and_derivative_finite(v);
                     (f, gv * d)
                 };
                 let ran = streamed_two(&x, &g, y, o, finite, both);
@@ -999,12 +1008,14 @@ mod tests {
 
     #[test]
     fn f32_streamed_forms_hold_the_scalar_bits() {
-        streamed_forms_hold_the_scalar_bits::<f32>();
+        streamed_forms_hold_the_scalar_bits::<f32, _>(&Prelu::new(0.1));
+        streamed_forms_hold_the_scalar_bits::<f32, _>(&swish_with_nan_at_infinity());
     }
 
     #[test]
     fn f64_streamed_forms_hold_the_scalar_bits() {
-        streamed_forms_hold_the_scalar_bits::<f64>();
+        streamed_forms_hold_the_scalar_bits::<f64, _>(&Prelu::new(0.1));
+        streamed_forms_hold_the_scalar_bits::<f64, _>(&swish_with_nan_at_infinity());
     }
 
     /// Through the public methods, outputs long enough to be streamed hold the scalar
@@ -1107,16 +1118,11 @@ mod tests {
     /// that its first chunk (the elements before that boundary) takes every length
     /// from 0 to 15; in one loop (see `ONE_LOOP_BYTES`); and with the terms buffered.
     /// `grad_in` holds the scalar bits and the sum is the documented order's, bit for
-    /// bit, on finite inputs and with an infinity in `x` and a NaN in `g`.
-    fn parameter_chunks_keep_the_lanes<T: Real>() {
+    /// bit, on finite inputs, with infinities in `x`, and with an infinity in `x` and a
+    /// NaN in `g`.
+    fn parameter_chunks_keep_the_lanes<T: Real, A: Activation<T>>(a: &A) {
         use super::ParamLoop;
-        let prelu = Prelu::new(T::from_f64(0.1));
-        let both = |v: T| {
-            (
-                prelu.derivative_finite(v),
-                prelu.param_derivative_finite(0, v),
-            )
-        };
+        let both = |v: T| (a.derivative_finite(v), a.param_derivative_finite(0, v));
         let lengths = [
             1, 5, 15, 16, 17, 31, 127, 128, 129, 255, 256, 257, 271, 272, 273, 511, 512, 513, 1000,
             4099,
@@ -1127,8 +1133,8 @@ mod tests {
             let g = inputs::<T>(n + 1, None)[1..].to_vec();
             // Each pair with its scalar `grad_in` and documented sum, computed once.
             let cases = finite_and_spoiled(x, g).map(|(x, g)| {
-                let backward = scalar_backward(&prelu, &x, &g);
-                let expected = reference(&x, &g, |v| prelu.param_derivative(0, v));
+                let backward = scalar_backward(a, &x, &g);
+                let expected = reference(a, &x, &g);
                 (x, g, backward, expected)
             });
             for offset in 0..16 {
@@ -1136,7 +1142,7 @@ mod tests {
                 for how in [ParamLoop::Streamed, ParamLoop::OneLoop, ParamLoop::Buffered] {
                     for (x, g, backward, expected) in &cases {
                         o.fill(sentinel());
-                        let sum = super::param_block(&prelu, 0, x, g, o, &both, how);
+                        let sum = super::param_block(a, 0, x, g, o, &both, how);
                         let case = format!("n {n}, offset {offset}, {how:?}");
                         assert!(same(o, backward), "{case}");
                         assert!(same(&[sum], &[*expected]), "{case}");
@@ -1146,14 +1152,30 @@ mod tests {
         }
     }
 
+    /// Swish with a learned `beta`, whose formulas for finite `x` give NaN at -inf
+    /// (`inf·0`) where the scalar rules give the limits: the case the kernels' NaN
+    /// checks exist for, which PReLU's finite rules never reach.
+    fn swish_with_nan_at_infinity<T: Real>() -> Swish<T> {
+        let swish = Swish::new(T::from_f64(1.3));
+        let inf = T::from_f64(f64::NEG_INFINITY);
+        assert!(swish.forward_finite(inf).is_nan());
+        assert!(swish.derivative_finite(inf).is_nan());
+        assert!(swish.param_derivative_finite(0, inf).is_nan());
+        assert!(!swish.derivative(inf).is_nan());
+        assert!(!swish.param_derivative(0, inf).is_nan());
+        swish
+    }
+
     #[test]
     fn f32_parameter_chunks_keep_the_lanes() {
-        parameter_chunks_keep_the_lanes::<f32>();
+        parameter_chunks_keep_the_lanes::<f32, _>(&Prelu::new(0.1));
+        parameter_chunks_keep_the_lanes::<f32, _>(&swish_with_nan_at_infinity());
     }
 
     #[test]
     fn f64_parameter_chunks_keep_the_lanes() {
-        parameter_chunks_keep_the_lanes::<f64>();
+        parameter_chunks_keep_the_lanes::<f64, _>(&Prelu::new(0.1));
+        parameter_chunks_keep_the_lanes::<f64, _>(&swish_with_nan_at_infinity());
     }
 
     #[test]
