@@ -17,7 +17,7 @@ const CHUNK: usize = 512;
 
 /// Outputs of at least this many bytes are written with streaming stores (see
 /// [`crate::dispatch::Streamer`]). Measured on the development machine (Intel Xeon,
-/// AVX-512; the README's performance section) with relu's f32 kernels in a
+/// AVX-512; `docs/performance-log.md`) with relu's f32 kernels in a
 /// stand-alone loop: at 2^24 elements streaming took the forward from 0.39–0.45 to
 /// 0.30–0.33 ns per element and the backward from 0.70–0.76 to 0.47–0.50; at 2^20
 /// and 2^21 (4 and 8 MiB of output, which the caches still hold) it was 2–6%

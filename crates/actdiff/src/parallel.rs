@@ -3,7 +3,7 @@
 //! where they finish before a second thread could help.
 
 /// The shortest slice split over threads. Measured with `benches/threads.rs` on the
-/// development machine (2 cores, see the README's performance section): at 2^12
+/// development machine (2 cores, see `docs/performance-log.md`): at 2^12
 /// and 2^14 elements two threads were slower than one or even in every run (relu
 /// 1.04–2.55×, mish 0.98–1.23×); from 2^16 on, with the second core mostly free,
 /// mish forward took 0.43–0.63 of the one-thread time and relu 0.59–0.91.
