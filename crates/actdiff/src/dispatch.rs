@@ -277,6 +277,10 @@ impl Streamer {
     }
 }
 
+/// Whether [`vectorized_streaming`] passes a [`Streamer`]: on x86-64 (every
+/// instruction set there has the stores), nowhere else.
+pub(crate) const STREAMING_STORES: bool = cfg!(target_arch = "x86_64");
+
 /// Runs `f`, compiled for the instruction set [`instruction_set`] chose, with a
 /// [`Streamer`] for that instruction set (x86-64; elsewhere `None`).
 #[inline(always)]

@@ -8,6 +8,7 @@
 
 use crate::dispatch::{
     prefetch, vectorized, vectorized_streaming, whole_groups, Streamer, GROUP, LINE_BYTES,
+    STREAMING_STORES,
 };
 use crate::{Activation, Real};
 
@@ -62,17 +63,19 @@ const ONE_LOOP_BYTES: usize = 2 << 20;
 const ONE_LOOP_CHUNK_BYTES: usize = 1 << 10;
 
 /// Whether an output of `n` elements computed by `formula` (DSL text, as in
-/// [`crate::ActivationInfo`]) is written with streaming stores: when it is long
-/// (see [`STREAM_BYTES`]) and the formula is arithmetic and selects only (see
-/// [`arithmetic_only`]).
+/// [`crate::ActivationInfo`]) is written with streaming stores: where the target has
+/// them ([`STREAMING_STORES`]), the output is long (see [`STREAM_BYTES`]) and the
+/// formula is arithmetic and selects only (see [`arithmetic_only`]). Elsewhere the
+/// parameter kernel takes its one loop ([`param_loop`]) rather than a streamed loop
+/// without a streamer.
 ///
 /// Streaming pays where a kernel waits for memory. Where it computes a
-/// transcendental function it waits for arithmetic instead, and the streamed
-/// lines, written after each block rather than as each result is ready, stall it:
-/// mish's f32 forward at 2^24 took 1.25–1.28 ns per element streamed against
-/// 1.06–1.20 stored as usual (relu's 0.30–0.33 against 0.44–0.47).
+/// transcendental function it waits for arithmetic instead: mish's f32 forward at
+/// 2^24 took 1.25–1.28 ns per element streamed against 1.06–1.20 stored as usual
+/// (session 13; relu's 0.30–0.33 against 0.44–0.47), and once the streamed loops
+/// prefetched their inputs, 0.93–1.00 against 0.96–0.98 (session 16): no gain.
 fn streams<T>(n: usize, formula: &str) -> bool {
-    long::<T>(n) && arithmetic_only(formula)
+    STREAMING_STORES && long::<T>(n) && arithmetic_only(formula)
 }
 
 /// Whether `formula` calls no function but `max`, `min`, `abs`, `powi` and
@@ -1024,12 +1027,19 @@ mod tests {
     /// element past it, with an infinity in `x` and a NaN in `g`, every output filled
     /// with a sentinel first; mish, which is not streamed, too.
     fn streamed_outputs_hold_the_scalar_bits<T: Real>() {
+        use crate::dispatch::STREAMING_STORES;
         use crate::Mish;
         let n = super::STREAM_BYTES / core::mem::size_of::<T>() + 37;
         let prelu = Prelu::new(T::from_f64(0.1));
         let info = Activation::<T>::info(&prelu);
-        assert!(super::streams::<T>(n, &info.formula));
-        assert!(super::streams::<T>(n, &info.derivative));
+        assert_eq!(super::streams::<T>(n, &info.formula), STREAMING_STORES);
+        assert_eq!(super::streams::<T>(n, &info.derivative), STREAMING_STORES);
+        // Where the target has no streaming stores, the parameter kernel's one loop.
+        let expected = match STREAMING_STORES {
+            true => super::ParamLoop::Streamed,
+            false => super::ParamLoop::OneLoop,
+        };
+        assert_eq!(super::param_loop::<T>(n, &info.derivative), expected);
         assert!(!super::streams::<T>(
             n,
             &Activation::<T>::info(&Mish).formula
