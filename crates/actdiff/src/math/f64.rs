@@ -48,7 +48,7 @@
 /// The one multiply-add used by every kernel: fused, rounded once on every path (see the
 /// module docs).
 #[inline(always)]
-fn fma(a: f64, b: f64, c: f64) -> f64 {
+pub(crate) fn fma(a: f64, b: f64, c: f64) -> f64 {
     a.mul_add(b, c)
 }
 
