@@ -106,7 +106,8 @@ pub trait Real:
     fn sech2_softplus(self) -> Self;
     /// `sech2(softplus(x)) · sigmoid(x)`, the derivative of `tanh(softplus(x))`, as one
     /// value: generated code calls it for that product (in mish's derivative), which
-    /// in `f32` then shares `tanh_softplus`'s exponential and division.
+    /// then shares `tanh_softplus`'s exponential and division in `f32`, and
+    /// `sech2_softplus`'s in `f64`.
     fn sigmoid_sech2_softplus(self) -> Self;
     /// `sech2(exp(x))` with `e^x` carried unrounded into the second exponential, which
     /// magnifies `e^x`'s relative error `2e^x` times: in tanhexp's derivatives.

@@ -39,7 +39,13 @@
 //! - `sigmoid(x) = 1 / (1 + e)` for `x >= 0` and `e / (1 + e)` below, with the
 //!   roundings of `e` and `1 + e` folded back into the quotient, which is taken from
 //!   one reciprocal and corrected by its remainder: 0.6 ULP on the oracle's 4,000
-//!   points (`tests/accuracy.rs`).
+//!   points (`tests/accuracy.rs`);
+//! - `sech2(softplus(x)) · sigmoid(x) = 4g · e/D` (`D` the denominator of `g`: the
+//!   `1 + e` of sigmoid cancels against one of sech²'s), from `sech2_softplus`'s `g`
+//!   and reciprocal of `D`, `e/D` corrected by its remainder, rounded once: 1.0 ULP
+//!   against a double-double reference over [-40, 350]
+//!   (`f64_sigmoid_sech2_softplus_is_within_an_ulp`; the product of the two functions
+//!   it replaced, 2), and one division where that product took two.
 
 /// `sech(x)² = 4e / (1 + e)²` with `e = exp(-2|x|)`, the same in both precisions.
 macro_rules! sech2 {
@@ -223,15 +229,14 @@ pub mod f64 {
         }
     }
 
-    /// `sech2(softplus(x))` as `4g²` with `g = N / D` carried as `hi + lo`:
-    /// `N = e (1 + e)`, `D = 1 + 2e + 2e²` from zero up and `N = 1 + e`,
-    /// `D = 2 + 2e + e²` below (`e = exp(-|x|)`, so that nothing overflows), the sums
-    /// and `e²` error-free, the quotient corrected by its remainder, the square
-    /// rounded once. The rational function of the rounded `e` it replaces rounded
-    /// eight times, each up to an ULP of the result, and counted `e`'s rounding
-    /// twice: 6.7 ULP at x = 3.79, and mish'' 11.0 ULP at 6.86 (by mpmath).
+    /// `g = N / D` and the reciprocal of `D` for [`sech2_softplus`] and
+    /// [`sigmoid_sech2_softplus`]: `N = e (1 + e)`, `D = 1 + 2e + 2e²` from zero up and
+    /// `N = 1 + e`, `D = 2 + 2e + e²` below (`e = exp(-|x|)`, so that nothing
+    /// overflows), the sums and `e²` error-free, the quotient corrected by its
+    /// remainder. Both forms compute it from the same instructions, so that a kernel
+    /// calling both divides once.
     #[inline(always)]
-    pub fn sech2_softplus(x: f64) -> f64 {
+    fn softplus_g(x: f64) -> SoftplusG {
         let (eh, el) = exp_split(-x.abs());
         let (e2h, e2e) = two_prod(eh, eh);
         let e2l = e2e + 2.0 * eh * el;
@@ -256,6 +261,36 @@ pub mod f64 {
         let gh = nh * r;
         let (p, pe) = two_prod(gh, dh);
         let gl = (((nh - p) - pe) + (nl - gh * dl)) * r;
+        SoftplusG {
+            eh,
+            el,
+            gh,
+            gl,
+            r,
+            dh,
+            dl,
+        }
+    }
+
+    /// What [`softplus_g`] gives: `e = eh + el`, `g = gh + gl`, `D = dh + dl` and
+    /// `r`, the reciprocal of `dh`.
+    struct SoftplusG {
+        eh: f64,
+        el: f64,
+        gh: f64,
+        gl: f64,
+        r: f64,
+        dh: f64,
+        dl: f64,
+    }
+
+    /// `sech2(softplus(x))` as `4g²` with `g` from [`softplus_g`], the square rounded
+    /// once. The rational function of the rounded `e` it replaces rounded eight times,
+    /// each up to an ULP of the result, and counted `e`'s rounding twice: 6.7 ULP at
+    /// x = 3.79, and mish'' 11.0 ULP at 6.86 (by mpmath).
+    #[inline(always)]
+    pub fn sech2_softplus(x: f64) -> f64 {
+        let SoftplusG { gh, gl, .. } = softplus_g(x);
         // (2g)², so that a subnormal square is rounded once, not rounded and then
         // scaled by 4. Where the square is subnormal, two_prod's error term is made
         // of rounded subnormal products and would only add their errors: dropped.
@@ -265,11 +300,30 @@ pub mod f64 {
         sh + (se + 2.0 * hh * hl)
     }
 
-    /// `sech2(softplus(x)) · sigmoid(x)`: the product of the two, each accurate to an
-    /// ULP, as generated code computed it before this form (the same bits).
+    /// `sech2(softplus(x)) · sigmoid(x)`, the derivative of `tanh(softplus(x))`, as
+    /// `4g·(e/D)`: sigmoid's `1 + e` cancels against one factor of `sech²`'s (from
+    /// zero up `σ = 1/(1 + e)` and `g = e(1 + e)/D`; below `σ = e/(1 + e)` and
+    /// `g = (1 + e)/D`). `g`, `D` and its reciprocal are [`softplus_g`]'s, `e/D` is
+    /// corrected by its remainder, the product rounded once: one division where the
+    /// product of `sech2_softplus` and `sigmoid` took two.
     #[inline(always)]
     pub fn sigmoid_sech2_softplus(x: f64) -> f64 {
-        sech2_softplus(x) * sigmoid(x)
+        let SoftplusG {
+            eh,
+            el,
+            gh,
+            gl,
+            r,
+            dh,
+            dl,
+        } = softplus_g(x);
+        let kh = eh * r;
+        let (p, pe) = two_prod(kh, dh);
+        let kl = (((eh - p) - pe) + (el - kh * dl)) * r;
+        // (4g)·k, rounded once by a fused multiply-add (scaling g by 4 is exact),
+        // subnormal results included.
+        let (fh, fl) = (4.0 * gh, 4.0 * gl);
+        fma(fh, kh, fh * kl + fl * kh)
     }
 }
 
@@ -432,6 +486,50 @@ mod tests {
         assert!(worst_replaced >= 4.0, "{worst_replaced}");
         assert_eq!(super::f64::sech2_softplus(0.0), 0.64);
         assert_eq!(super::f64::sech2_softplus(800.0), 0.0);
+    }
+
+    /// The f64 product `sech2(softplus(x)) · sigmoid(x)` in one form against a
+    /// double-double reference of `4g·(e/D)`, over [-40, 350] as for `sech2_softplus`
+    /// (beyond, the reference's own low parts are subnormal: at x = 354.54 it is an
+    /// ULP off by mpmath): within an ULP, and closer than the product of the two
+    /// functions it replaces, each rounded on its own.
+    #[test]
+    fn f64_sigmoid_sech2_softplus_is_within_an_ulp() {
+        use actdiff_core::dd::Dd;
+        let one = Dd::from_f64(1.0);
+        let two = Dd::from_f64(2.0);
+        let reference = |x: f64| {
+            let e = Dd::from_f64(-x.abs()).exp();
+            let (n, d) = if x >= 0.0 {
+                (e * (one + e), one + two * e + two * e * e)
+            } else {
+                (one + e, two + two * e + e * e)
+            };
+            (Dd::from_f64(4.0) * (n / d) * (e / d)).to_f64()
+        };
+        let ulps = |got: f64, want: f64| {
+            let a = want.abs();
+            let step = (f64::from_bits(a.to_bits() + 1) - a).max(f64::from_bits(1));
+            (got - want).abs() / step
+        };
+        let (mut worst, mut worst_product) = ((0.0f64, 0.0f64), 0.0f64);
+        for i in 0..=39_000 {
+            let x = -40.0 + f64::from(i) / 100.0 + 1e-7 * f64::from(i % 7);
+            let want = reference(x);
+            let e = ulps(super::f64::sigmoid_sech2_softplus(x), want);
+            if e > worst.0 {
+                worst = (e, x);
+            }
+            let product = super::f64::sech2_softplus(x) * super::f64::sigmoid(x);
+            worst_product = worst_product.max(ulps(product, want));
+        }
+        eprintln!("one form {worst:?}, the product {worst_product}");
+        assert!(worst.0 <= 1.0, "{worst:?}");
+        assert!(worst_product > worst.0, "{worst_product} against {worst:?}");
+        assert_eq!(super::f64::sigmoid_sech2_softplus(0.0), 0.32);
+        assert_eq!(super::f64::sigmoid_sech2_softplus(800.0), 0.0);
+        assert_eq!(super::f64::sigmoid_sech2_softplus(-800.0), 0.0);
+        assert!(super::f64::sigmoid_sech2_softplus(f64::NAN).is_nan());
     }
 
     #[test]
