@@ -889,6 +889,7 @@ mod tests {
         // Past the `rayon` feature's threshold, so that its blocks run on threads.
         let n = 4 * SUM_BLOCK + 37;
         let g = inputs::<T>(n, None).into_iter().rev().collect::<Vec<T>>();
+        let swish = swish_with_nan_at_infinity::<T>();
         for inf_at in [None, Some(SUM_BLOCK + 5), Some(n - 3)] {
             let x = inputs::<T>(n, inf_at);
             let want = reference(&prelu, &x, &g);
@@ -896,7 +897,6 @@ mod tests {
             assert_eq!(got, want, "generated, infinity at {inf_at:?}");
             let got = dynamic.param_gradient_sum(0, &x, &g);
             assert_eq!(got, want, "dynamic, infinity at {inf_at:?}");
-            let swish = swish_with_nan_at_infinity::<T>();
             let got = swish.param_gradient_sum(0, &x, &g);
             assert_eq!(
                 got,

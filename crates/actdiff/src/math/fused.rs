@@ -255,12 +255,8 @@ pub mod f64 {
         };
         let (dh, de) = fast_two_sum(ah, if pos { 2.0 * e2h } else { e2h });
         let dl = (de + ae) + 2.0 * el + if pos { 2.0 * e2l } else { e2l };
-        // g = N / D: the product with the reciprocal, corrected by the remainder
-        // (exact but for the low parts' terms) times the reciprocal.
         let r = 1.0 / dh;
-        let gh = nh * r;
-        let (p, pe) = two_prod(gh, dh);
-        let gl = (((nh - p) - pe) + (nl - gh * dl)) * r;
+        let (gh, gl) = quotient(nh, nl, r, dh, dl);
         SoftplusG {
             eh,
             el,
@@ -270,6 +266,16 @@ pub mod f64 {
             dh,
             dl,
         }
+    }
+
+    /// `(nh + nl) / (dh + dl)` as `hi + lo`, from `r = 1/dh`: the product with the
+    /// reciprocal, corrected by the remainder (exact but for the low parts' terms)
+    /// times the reciprocal.
+    #[inline(always)]
+    fn quotient(nh: f64, nl: f64, r: f64, dh: f64, dl: f64) -> (f64, f64) {
+        let qh = nh * r;
+        let (p, pe) = two_prod(qh, dh);
+        (qh, (((nh - p) - pe) + (nl - qh * dl)) * r)
     }
 
     /// What [`softplus_g`] gives: `e = eh + el`, `g = gh + gl`, `D = dh + dl` and
@@ -317,9 +323,7 @@ pub mod f64 {
             dh,
             dl,
         } = softplus_g(x);
-        let kh = eh * r;
-        let (p, pe) = two_prod(kh, dh);
-        let kl = (((eh - p) - pe) + (el - kh * dl)) * r;
+        let (kh, kl) = quotient(eh, el, r, dh, dl);
         // (4g)·k, rounded once by a fused multiply-add (scaling g by 4 is exact),
         // subnormal results included.
         let (fh, fl) = (4.0 * gh, 4.0 * gl);
@@ -329,6 +333,8 @@ pub mod f64 {
 
 #[cfg(test)]
 mod tests {
+    use actdiff_core::dd::Dd;
+
     fn softplus(x: f64) -> f64 {
         x.max(0.0) + (-x.abs()).exp().ln_1p()
     }
@@ -439,22 +445,38 @@ mod tests {
         assert!(crate::math::f32::tests::ulp_error(composed, want) > 4.0);
     }
 
+    /// `e = exp(-|x|)` and the numerator and denominator of f64 `softplus_g`'s
+    /// `g = N / D`, in double-double.
+    fn dd_softplus_g(x: f64) -> (Dd, Dd, Dd) {
+        let (one, two) = (Dd::from_f64(1.0), Dd::from_f64(2.0));
+        let e = Dd::from_f64(-x.abs()).exp();
+        if x >= 0.0 {
+            (e, e * (one + e), one + two * e + two * e * e)
+        } else {
+            (e, one + e, two + two * e + e * e)
+        }
+    }
+
+    /// The points the f64 `softplus_g` forms are checked on: [-40, 350] in steps of
+    /// 0.01, each nudged by a multiple of 1e-7.
+    fn softplus_grid() -> impl Iterator<Item = f64> {
+        (0..=39_000).map(|i| -40.0 + f64::from(i) / 100.0 + 1e-7 * f64::from(i % 7))
+    }
+
+    /// `|got - want|` in steps of `f64` at `want`'s magnitude.
+    fn ulps(got: f64, want: f64) -> f64 {
+        let a = want.abs();
+        (got - want).abs() / (f64::from_bits(a.to_bits() + 1) - a)
+    }
+
     /// The f64 form against a double-double reference (`e = exp(-|x|)` in double-double,
     /// the same rational function) over [-40, 350], where the result is normal: within
     /// 1.1 ULP (1.08 measured against mpmath at x = 6.619); the plain rational function of
     /// the rounded `e` that it replaced is several ULP off.
     #[test]
     fn f64_sech2_softplus_is_within_an_ulp() {
-        use actdiff_core::dd::Dd;
-        let one = Dd::from_f64(1.0);
-        let two = Dd::from_f64(2.0);
         let reference = |x: f64| {
-            let e = Dd::from_f64(-x.abs()).exp();
-            let (n, d) = if x >= 0.0 {
-                (e * (one + e), one + two * e + two * e * e)
-            } else {
-                (one + e, two + two * e + e * e)
-            };
+            let (_, n, d) = dd_softplus_g(x);
             let g = n / d;
             (Dd::from_f64(4.0) * g * g).to_f64()
         };
@@ -468,13 +490,8 @@ mod tests {
             };
             4.0 * (one_e * one_e) * if x >= 0.0 { e2 } else { 1.0 } / (den * den)
         };
-        let ulps = |got: f64, want: f64| {
-            let a = want.abs();
-            (got - want).abs() / (f64::from_bits(a.to_bits() + 1) - a)
-        };
         let (mut worst, mut worst_replaced) = ((0.0f64, 0.0f64), 0.0f64);
-        for i in 0..=39_000 {
-            let x = -40.0 + f64::from(i) / 100.0 + 1e-7 * f64::from(i % 7);
+        for x in softplus_grid() {
             let want = reference(x);
             let e = ulps(super::f64::sech2_softplus(x), want);
             if e > worst.0 {
@@ -495,26 +512,12 @@ mod tests {
     /// functions it replaces, each rounded on its own.
     #[test]
     fn f64_sigmoid_sech2_softplus_is_within_an_ulp() {
-        use actdiff_core::dd::Dd;
-        let one = Dd::from_f64(1.0);
-        let two = Dd::from_f64(2.0);
         let reference = |x: f64| {
-            let e = Dd::from_f64(-x.abs()).exp();
-            let (n, d) = if x >= 0.0 {
-                (e * (one + e), one + two * e + two * e * e)
-            } else {
-                (one + e, two + two * e + e * e)
-            };
+            let (e, n, d) = dd_softplus_g(x);
             (Dd::from_f64(4.0) * (n / d) * (e / d)).to_f64()
         };
-        let ulps = |got: f64, want: f64| {
-            let a = want.abs();
-            let step = (f64::from_bits(a.to_bits() + 1) - a).max(f64::from_bits(1));
-            (got - want).abs() / step
-        };
         let (mut worst, mut worst_product) = ((0.0f64, 0.0f64), 0.0f64);
-        for i in 0..=39_000 {
-            let x = -40.0 + f64::from(i) / 100.0 + 1e-7 * f64::from(i % 7);
+        for x in softplus_grid() {
             let want = reference(x);
             let e = ulps(super::f64::sigmoid_sech2_softplus(x), want);
             if e > worst.0 {
