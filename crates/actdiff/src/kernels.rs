@@ -172,6 +172,57 @@ fn prefetch_from<T>(inputs: &[&[T]], from: usize, len: usize) {
     }
 }
 
+/// Elements between two requests for the inputs ahead in [`in_steps`].
+const STEP: usize = 64;
+
+/// Runs `body` over the ranges of a chunk of `len` elements and says whether it found a
+/// NaN in any: where the output is `long` (and not streamed), in steps of [`STEP`]
+/// elements, each after asking for the same step of `ahead` (the inputs from one
+/// [`CHUNK`] on); otherwise in one piece. `body` must be `#[inline(always)]`: a
+/// closure compiled on its own is not compiled for the kernel's instruction set
+/// (mish's forward took 15 ns per element).
+///
+/// The hardware's own prefetching does not keep up with a loop that computes: without
+/// any request mish's f32 forward took twice as long at 2^24 (`examples/mish_forms.rs`).
+/// Requests spread over the chunk, where asking for the whole next chunk at its start
+/// made the backward slower (4–13%, two inputs) and the forward less fast than this.
+/// At 2^24, pinned, three alternating runs of the report (ns per element, before ->
+/// after): forwards in f32 mish 1.05–1.06 -> 0.92–0.94, silu 1.07–1.09 -> 0.95–0.97,
+/// tanh 0.85–0.88 -> 0.72–0.75, in f64 mish 2.49–2.52 -> 1.94–1.98, silu 2.50–2.62 ->
+/// 1.97–2.00; backwards (which asked for nothing) in f32 mish 1.84–1.91 -> 1.53–1.58,
+/// tanh 1.13–1.17 -> 0.80–0.87, gelu 4.15–4.22 -> 3.71–3.77, in f64 silu 3.84–3.95 ->
+/// 3.22–3.30, tanh 2.42–2.49 -> 1.79–1.88; the in-place forward (a scratch loop, best
+/// of five) in f32 mish 1.21–1.27 -> 0.94, in f64 2.64–2.67 -> 1.97–2.01. At 2^20 (not
+/// long) level. Steps of 32 were slower, of 128 level; asking half a chunk or two
+/// chunks ahead was level. Not in the forward and backward in one pass: there, with
+/// the loop unchanged for outputs that are not long, f64 mish at 2^20 took 6.2–6.7 ns
+/// against 5.8–6.0 and gained nothing at 2^24 (f32 at 2^24 gained 12%).
+#[inline(always)]
+fn in_steps<T>(
+    ahead: &[&[T]],
+    long: bool,
+    len: usize,
+    mut body: impl FnMut(usize, usize) -> bool,
+) -> bool {
+    if !long {
+        return body(0, len);
+    }
+    let mut nan = false;
+    let mut k = 0;
+    while k < len {
+        let end = (k + STEP).min(len);
+        prefetch_from(ahead, k, STEP);
+        nan |= body(k, end);
+        k = end;
+    }
+    nan
+}
+
+/// `v` from element `start` on (empty past its end).
+fn rest<T>(v: &[T], start: usize) -> &[T] {
+    &v[start.min(v.len())..]
+}
+
 /// The bytes of `n` elements of `T`.
 fn bytes<T>(n: usize) -> usize {
     n.saturating_mul(core::mem::size_of::<T>())
@@ -307,19 +358,21 @@ pub(crate) fn forward<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T]) {
 
 /// `x[i] = f(x[i])`.
 pub(crate) fn forward_in_place<T: Real, A: Activation<T>>(a: &A, x: &mut [T]) {
+    let long = long::<T>(x.len());
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
         x.par_chunks_mut(crate::parallel::piece(x.len()))
-            .for_each(|x| forward_in_place_serial(a, x));
+            .for_each(|x| forward_in_place_serial(a, x, long));
         return;
     }
-    forward_in_place_serial(a, x)
+    forward_in_place_serial(a, x, long)
 }
 
 /// `out[i] = g[i] * f'(x[i])`.
 pub(crate) fn backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T], out: &mut [T]) {
     let stream = streams::<T>(out.len(), &a.info().derivative);
+    let long = long::<T>(out.len());
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -327,10 +380,10 @@ pub(crate) fn backward<T: Real, A: Activation<T>>(a: &A, x: &[T], g: &[T], out: 
         x.par_chunks(n)
             .zip(g.par_chunks(n))
             .zip(out.par_chunks_mut(n))
-            .for_each(|((x, g), out)| backward_serial(a, x, g, out, stream));
+            .for_each(|((x, g), out)| backward_serial(a, x, g, out, stream, long));
         return;
     }
-    backward_serial(a, x, g, out, stream)
+    backward_serial(a, x, g, out, stream, long)
 }
 
 /// `y[i] = f(x[i])` and `out[i] = g[i] * f'(x[i])` in one pass.
@@ -373,22 +426,28 @@ fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], long: 
         return;
     }
     // A long forward that is not streamed (it computes a transcendental function)
-    // asks for the next chunk of `x` ahead: mish's f32 forward at 2^24 1.03–1.10 ->
-    // 0.91–0.93 ns per element (four alternating runs each). Not the backward's two
-    // inputs: there it was 4–13% slower.
+    // asks for `x` ahead (see `in_steps`): asking for the next chunk at each chunk's
+    // start took mish's f32 forward at 2^24 from 1.03–1.10 to 0.91–0.93 ns per element
+    // (four alternating runs each), in steps a little further.
     vectorized(
         #[inline(always)]
         || {
             for (i, (xs, ys)) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)).enumerate() {
-                if long {
-                    prefetch_from(&[x], (i + 1) * CHUNK, CHUNK);
-                }
-                let mut nan = false;
-                for (xi, yi) in xs.iter().zip(ys.iter_mut()) {
-                    let r = a.forward_finite(*xi);
-                    nan |= r.is_nan();
-                    *yi = r;
-                }
+                let nan = in_steps(
+                    &[rest(x, (i + 1) * CHUNK)],
+                    long,
+                    xs.len(),
+                    #[inline(always)]
+                    |from, to| {
+                        let mut nan = false;
+                        for (xi, yi) in xs[from..to].iter().zip(ys[from..to].iter_mut()) {
+                            let v = a.forward_finite(*xi);
+                            nan |= v.is_nan();
+                            *yi = v;
+                        }
+                        nan
+                    },
+                );
                 if nan {
                     for (xi, yi) in xs.iter().zip(ys.iter_mut()) {
                         *yi = a.forward(*xi);
@@ -399,19 +458,33 @@ fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], long: 
     )
 }
 
-fn forward_in_place_serial<T: Real, A: Activation<T>>(a: &A, x: &mut [T]) {
+/// `x[i] = f(x[i])`, asking for `x` ahead where the output it is part of is `long`.
+fn forward_in_place_serial<T: Real, A: Activation<T>>(a: &A, x: &mut [T], long: bool) {
     vectorized(
         #[inline(always)]
         || {
-            for xs in x.chunks_mut(CHUNK) {
+            let mut start = 0;
+            while start < x.len() {
+                let (head, ahead) = x.split_at_mut((start + CHUNK).min(x.len()));
+                let xs = &mut head[start..];
+                start += xs.len();
                 let mut saved = [T::default(); CHUNK];
                 saved[..xs.len()].copy_from_slice(xs);
-                let mut nan = false;
-                for xi in xs.iter_mut() {
-                    let r = a.forward_finite(*xi);
-                    nan |= r.is_nan();
-                    *xi = r;
-                }
+                let nan = in_steps(
+                    &[ahead],
+                    long,
+                    xs.len(),
+                    #[inline(always)]
+                    |from, to| {
+                        let mut nan = false;
+                        for xi in xs[from..to].iter_mut() {
+                            let v = a.forward_finite(*xi);
+                            nan |= v.is_nan();
+                            *xi = v;
+                        }
+                        nan
+                    },
+                );
                 if nan {
                     for (xi, &orig) in xs.iter_mut().zip(saved.iter()) {
                         *xi = a.forward(orig);
@@ -428,6 +501,7 @@ fn backward_serial<T: Real, A: Activation<T>>(
     g: &[T],
     out: &mut [T],
     stream: bool,
+    long: bool,
 ) {
     if stream
         && streamed(
@@ -444,17 +518,24 @@ fn backward_serial<T: Real, A: Activation<T>>(
     vectorized(
         #[inline(always)]
         || {
-            for ((xs, gs), os) in x
-                .chunks(CHUNK)
-                .zip(g.chunks(CHUNK))
-                .zip(out.chunks_mut(CHUNK))
-            {
-                let mut nan = false;
-                for ((xi, gi), oi) in xs.iter().zip(gs).zip(os.iter_mut()) {
-                    let d = a.derivative_finite(*xi);
-                    nan |= d.is_nan();
-                    *oi = *gi * d;
-                }
+            let chunks = x.chunks(CHUNK).zip(g.chunks(CHUNK));
+            for (i, ((xs, gs), os)) in chunks.zip(out.chunks_mut(CHUNK)).enumerate() {
+                let nan = in_steps(
+                    &[rest(x, (i + 1) * CHUNK), rest(g, (i + 1) * CHUNK)],
+                    long,
+                    xs.len(),
+                    #[inline(always)]
+                    |from, to| {
+                        let mut nan = false;
+                        let ins = xs[from..to].iter().zip(&gs[from..to]);
+                        for ((xi, gi), oi) in ins.zip(os[from..to].iter_mut()) {
+                            let d = a.derivative_finite(*xi);
+                            nan |= d.is_nan();
+                            *oi = *gi * d;
+                        }
+                        nan
+                    },
+                );
                 if nan {
                     for ((xi, gi), oi) in xs.iter().zip(gs).zip(os.iter_mut()) {
                         *oi = *gi * a.derivative(*xi);
@@ -1025,7 +1106,8 @@ mod tests {
     /// methods' bits (forward, backward, both at once, and the backward with alpha's
     /// gradient, whose sum is `param_gradient_sum`'s), on a line boundary and one
     /// element past it, with an infinity in `x` and a NaN in `g`, every output filled
-    /// with a sentinel first; mish, which is not streamed, too.
+    /// with a sentinel first; mish's forward, in-place forward and backward, which are
+    /// not streamed, too.
     fn streamed_outputs_hold_the_scalar_bits<T: Real>() {
         use crate::dispatch::STREAMING_STORES;
         use crate::Mish;
@@ -1083,11 +1165,20 @@ mod tests {
             let expected = prelu.param_gradient_sum(0, xf, gf);
             assert!(sum.to_f64().is_finite() && same(&[sum], &[expected]));
         }
+        // Mish is not streamed: its long loops ask for their inputs ahead in steps
+        // (`in_steps`), and a NaN of the finite forms (at the infinity) or of `g`
+        // sends its chunk through the scalar rule.
         let x = &x_all[1..1 + n];
         let mut y = vec![sentinel::<T>(); n];
         Mish.forward_slice(x, &mut y);
         let mish: Vec<T> = x.iter().map(|&v| Mish.forward(v)).collect();
-        assert!(same(&y, &mish));
+        assert!(same(&y, &mish), "mish forward");
+        let mut z = x.to_vec();
+        Mish.forward_in_place(&mut z);
+        assert!(same(&z, &mish), "mish in place");
+        y.fill(sentinel());
+        Mish.backward_slice(x, &g, &mut y);
+        assert!(same(&y, &scalar_backward(&Mish, x, &g)), "mish backward");
     }
 
     /// Through the public method, a backward with alpha's gradient long enough for one
