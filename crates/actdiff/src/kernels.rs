@@ -176,14 +176,17 @@ fn prefetch_from<T>(inputs: &[&[T]], from: usize, len: usize) {
 const STEP: usize = 64;
 
 /// Runs `body` over the ranges of a chunk of `len` elements and says whether it found a
-/// NaN in any: where the output is `long` (and not streamed), in steps of [`STEP`]
+/// NaN in any: where the output is `long` (and not streamed: a formula that calls a
+/// transcendental function, any formula where the target has no streaming stores, and
+/// every long in-place forward), in steps of [`STEP`]
 /// elements, each after asking for the same step of `ahead` (the inputs from one
 /// [`CHUNK`] on); otherwise in one piece. `body` must be `#[inline(always)]`: a
 /// closure compiled on its own is not compiled for the kernel's instruction set
 /// (mish's forward took 15 ns per element).
 ///
 /// The hardware's own prefetching does not keep up with a loop that computes: without
-/// any request mish's f32 forward took twice as long at 2^24 (`examples/mish_forms.rs`).
+/// any request, the mish forms of `examples/mish_forms.rs` took up to twice as long at
+/// 2^24.
 /// Requests spread over the chunk, where asking for the whole next chunk at its start
 /// made the backward slower (4–13%, two inputs) and the forward less fast than this.
 /// At 2^24, pinned, three alternating runs of the report (ns per element, before ->
@@ -426,9 +429,7 @@ fn forward_serial<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T], long: 
         return;
     }
     // A long forward that is not streamed (it computes a transcendental function)
-    // asks for `x` ahead (see `in_steps`): asking for the next chunk at each chunk's
-    // start took mish's f32 forward at 2^24 from 1.03–1.10 to 0.91–0.93 ns per element
-    // (four alternating runs each), in steps a little further.
+    // asks for `x` ahead, in steps (see `in_steps`).
     vectorized(
         #[inline(always)]
         || {
@@ -495,6 +496,8 @@ fn forward_in_place_serial<T: Real, A: Activation<T>>(a: &A, x: &mut [T], long: 
     )
 }
 
+/// `out[i] = g[i] * f'(x[i])`, streamed where `stream` says, else asking for `x` and `g`
+/// ahead where the output it is part of is `long`.
 fn backward_serial<T: Real, A: Activation<T>>(
     a: &A,
     x: &[T],
@@ -546,6 +549,7 @@ fn backward_serial<T: Real, A: Activation<T>>(
     )
 }
 
+/// `y[i] = f(x[i])` and `out[i] = g[i] * f'(x[i])`, streamed where `stream` says.
 fn forward_backward_serial<T: Real, A: Activation<T>>(
     a: &A,
     x: &[T],
@@ -1166,9 +1170,17 @@ mod tests {
             assert!(sum.to_f64().is_finite() && same(&[sum], &[expected]));
         }
         // Mish is not streamed: its long loops ask for their inputs ahead in steps
-        // (`in_steps`), and a NaN of the finite forms (at the infinity) or of `g`
-        // sends its chunk through the scalar rule.
-        let x = &x_all[1..1 + n];
+        // (`in_steps`), and a NaN of the finite forms (at an infinity) sends its chunk
+        // through the scalar rule (a NaN in `g` passes through the product, with the
+        // same bits). Infinities in the first step of a chunk, in a later step, and in
+        // the short last chunk.
+        let derivative = &Activation::<T>::info(&Mish).derivative;
+        assert!(super::long::<T>(n) && !super::streams::<T>(n, derivative));
+        assert_eq!(n % super::CHUNK, 37);
+        let mut x = x_all[1..1 + n].to_vec();
+        x[7 * super::CHUNK + 3 * super::STEP + 5] = T::from_f64(f64::NEG_INFINITY);
+        x[n - 3] = T::from_f64(f64::INFINITY);
+        let x = &x[..];
         let mut y = vec![sentinel::<T>(); n];
         Mish.forward_slice(x, &mut y);
         let mish: Vec<T> = x.iter().map(|&v| Mish.forward(v)).collect();
