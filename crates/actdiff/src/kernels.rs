@@ -177,10 +177,9 @@ const STEP: usize = 64;
 
 /// Runs `body` over the ranges of a chunk of `len` elements and says whether it found a
 /// NaN in any: where the output is `long` (and not streamed: a formula that calls a
-/// transcendental function, any formula where the target has no streaming stores, and
-/// every long in-place forward), in steps of [`STEP`]
-/// elements, each after asking for the same step of `ahead` (the inputs from one
-/// [`CHUNK`] on); otherwise in one piece. `body` must be `#[inline(always)]`: a
+/// transcendental function, any formula where the target has no streaming stores), in
+/// steps of [`STEP`] elements, each after asking for the same step of `ahead` (the
+/// inputs from one [`CHUNK`] on); otherwise in one piece. `body` must be `#[inline(always)]`: a
 /// closure compiled on its own is not compiled for the kernel's instruction set
 /// (mish's forward took 15 ns per element).
 ///
@@ -361,7 +360,12 @@ pub(crate) fn forward<T: Real, A: Activation<T>>(a: &A, x: &[T], y: &mut [T]) {
 
 /// `x[i] = f(x[i])`.
 pub(crate) fn forward_in_place<T: Real, A: Activation<T>>(a: &A, x: &mut [T]) {
-    let long = long::<T>(x.len());
+    // Judged on the whole slice, as the forward's. Where the forward into a buffer
+    // would stream (an arithmetic formula, which waits for memory), the in-place
+    // forward, which cannot stream, keeps its plain loop: asking ahead in steps was
+    // not measurably faster there (relu's f32 and f64 in place at 2^24 within the
+    // runs' spread, a scratch loop, best of seven, three alternating runs).
+    let long = long::<T>(x.len()) && !streams::<T>(x.len(), &a.info().formula);
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -464,36 +468,49 @@ fn forward_in_place_serial<T: Real, A: Activation<T>>(a: &A, x: &mut [T], long: 
     vectorized(
         #[inline(always)]
         || {
+            if !long {
+                for xs in x.chunks_mut(CHUNK) {
+                    in_place_chunk(a, xs, &[], false);
+                }
+                return;
+            }
             let mut start = 0;
             while start < x.len() {
                 let (head, ahead) = x.split_at_mut((start + CHUNK).min(x.len()));
                 let xs = &mut head[start..];
                 start += xs.len();
-                let mut saved = [T::default(); CHUNK];
-                saved[..xs.len()].copy_from_slice(xs);
-                let nan = in_steps(
-                    &[ahead],
-                    long,
-                    xs.len(),
-                    #[inline(always)]
-                    |from, to| {
-                        let mut nan = false;
-                        for xi in xs[from..to].iter_mut() {
-                            let v = a.forward_finite(*xi);
-                            nan |= v.is_nan();
-                            *xi = v;
-                        }
-                        nan
-                    },
-                );
-                if nan {
-                    for (xi, &orig) in xs.iter_mut().zip(saved.iter()) {
-                        *xi = a.forward(orig);
-                    }
-                }
+                in_place_chunk(a, xs, ahead, true);
             }
         },
     )
+}
+
+/// `xs[i] = f(xs[i])` for a chunk, by the finite form, or by the scalar rule where that
+/// gave a NaN; asking for `ahead` (the elements after the chunk) in steps where `long`.
+#[inline(always)]
+fn in_place_chunk<T: Real, A: Activation<T>>(a: &A, xs: &mut [T], ahead: &[T], long: bool) {
+    let mut saved = [T::default(); CHUNK];
+    saved[..xs.len()].copy_from_slice(xs);
+    let nan = in_steps(
+        &[ahead],
+        long,
+        xs.len(),
+        #[inline(always)]
+        |from, to| {
+            let mut nan = false;
+            for xi in xs[from..to].iter_mut() {
+                let v = a.forward_finite(*xi);
+                nan |= v.is_nan();
+                *xi = v;
+            }
+            nan
+        },
+    );
+    if nan {
+        for (xi, &orig) in xs.iter_mut().zip(saved.iter()) {
+            *xi = a.forward(orig);
+        }
+    }
 }
 
 /// `out[i] = g[i] * f'(x[i])`, streamed where `stream` says, else asking for `x` and `g`
