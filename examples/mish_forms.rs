@@ -56,24 +56,43 @@ fn fma(a: f32, b: f32, c: f32) -> f32 {
     a.mul_add(b, c)
 }
 
-/// `e^x = 2^k (1 + s)` for x in [-110, 20]: `s` (|s| < 0.42) and `2^(k + 40)`, biased so
-/// that it is a normal f32 over the whole range.
+/// `e^x = 2^k (1 + s)` for x in [-110, 20], with what the compensated form adds.
+struct ExpParts {
+    /// `s`, |s| < 0.42.
+    s: f32,
+    /// The rounding error of `s` as a function of the reduced argument `r`.
+    sl: f32,
+    /// The rounding error of `r` (to first order in `e^r`'s: exact where `r0 - r` is,
+    /// and tiny where not).
+    rl: f32,
+    /// `2^(k + 40)`, biased so that it is a normal f32 over the whole range.
+    pw: f32,
+}
+
 #[inline(always)]
-fn exp_parts(x: f32) -> (f32, f32) {
+fn exp_parts(x: f32) -> ExpParts {
     let xc = x.clamp(-110.0, 20.0);
     let t = fma(xc, LOG2_E, MAGIC);
     let kf = t - MAGIC;
     let k = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
-    let r = fma(kf, -LN2_LO, fma(kf, -LN2_HI, xc));
+    let r0 = fma(kf, -LN2_HI, xc);
+    let r = fma(kf, -LN2_LO, r0);
     let q = Q.iter().rev().fold(0.0, |acc, &c| fma(acc, r, c));
-    let s = fma(r * r, fma(r, q, 0.5), r);
-    (s, f32::from_bits(((k + 167) as u32) << 23))
+    let p = fma(r, q, 0.5);
+    let r2 = r * r;
+    let s = fma(r2, p, r);
+    ExpParts {
+        s,
+        sl: fma(r2, p, r - s),
+        rl: fma(kf, -LN2_LO, r0 - r),
+        pw: f32::from_bits(((k + 167) as u32) << 23),
+    }
 }
 
 /// Each rounding taken as it comes: `x·(E·(E + 2)/D)`, `E` rounded to f32.
 #[inline(always)]
 fn lean(x: f32) -> f32 {
-    let (s, pw) = exp_parts(x);
+    let ExpParts { s, pw, .. } = exp_parts(x);
     let e = (1.0 + s) * pw * TWO_M40;
     let a = e + 2.0;
     x * (e * a / fma(e, a, 2.0))
@@ -96,7 +115,7 @@ fn folded(x: f32) -> f32 {
 /// `x·2^k·(h + s·h)` with `h = (E + 2)/D`.
 #[inline(always)]
 fn unrounded(x: f32) -> f32 {
-    let (s, pw) = exp_parts(x);
+    let ExpParts { s, pw, .. } = exp_parts(x);
     let u = 1.0 + s;
     let e = u * pw * TWO_M40;
     let a = e + 2.0;
@@ -112,22 +131,9 @@ fn unrounded(x: f32) -> f32 {
 /// where the function is `E` in f32, `E` rounded once.
 #[inline(always)]
 fn tanh_softplus_compensated(x: f32) -> f32 {
-    let xc = x.clamp(-110.0, 20.0);
-    let t = fma(xc, LOG2_E, MAGIC);
-    let kf = t - MAGIC;
-    let k = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
-    let r0 = fma(kf, -LN2_HI, xc);
-    let r = fma(kf, -LN2_LO, r0);
-    // r's rounding, to first order in e^r's: exact where r0 - r is, and tiny where not.
-    let rl = fma(kf, -LN2_LO, r0 - r);
-    let q = Q.iter().rev().fold(0.0, |acc, &c| fma(acc, r, c));
-    let p = fma(r, q, 0.5);
-    let r2 = r * r;
-    let s = fma(r2, p, r);
-    let sl = fma(r2, p, r - s);
+    let ExpParts { s, sl, rl, pw } = exp_parts(x);
     let u = 1.0 + s;
     let ul = fma(rl, u, (s - (u - 1.0)) + sl);
-    let pw = f32::from_bits(((k + 167) as u32) << 23);
     let e = u * pw * TWO_M40;
     let el = ul * pw * TWO_M40;
     let a = e + 2.0;
@@ -142,7 +148,7 @@ fn tanh_softplus_compensated(x: f32) -> f32 {
     let rem = fma(-q0, d, n) + fma(-q0, dl, nl);
     let c = fma(fma(e, 4.0, 4.0) * rd, el, rem) * rd;
     let tail = fma(ul, pw, u * pw) * TWO_M40;
-    if xc < -20.0 {
+    if x < -20.0 {
         tail
     } else {
         q0 + c

@@ -179,16 +179,15 @@ const STEP: usize = 64;
 /// NaN in any: where the output is `long` (and not streamed: a formula that calls a
 /// transcendental function, any formula where the target has no streaming stores), in
 /// steps of [`STEP`] elements, each after asking for the same step of `ahead` (the
-/// inputs from one [`CHUNK`] on); otherwise in one piece. `body` must be `#[inline(always)]`: a
-/// closure compiled on its own is not compiled for the kernel's instruction set
-/// (mish's forward took 15 ns per element).
+/// inputs from one [`CHUNK`] on); otherwise in one piece. `body` must be
+/// `#[inline(always)]`: a closure compiled on its own is not compiled for the kernel's
+/// instruction set (mish's forward took 15 ns per element).
 ///
 /// The hardware's own prefetching does not keep up with a loop that computes: without
 /// any request, the mish forms of `examples/mish_forms.rs` took up to twice as long at
-/// 2^24.
-/// Requests spread over the chunk, where asking for the whole next chunk at its start
-/// made the backward slower (4–13%, two inputs) and the forward less fast than this.
-/// At 2^24, pinned, three alternating runs of the report (ns per element, before ->
+/// 2^24. Requests spread over the chunk, where asking for the whole next chunk at its
+/// start made the backward slower (4–13%, two inputs) and the forward less fast than
+/// this. At 2^24, pinned, three alternating runs of the report (ns per element, before ->
 /// after): forwards in f32 mish 1.05–1.06 -> 0.92–0.94, silu 1.07–1.09 -> 0.95–0.97,
 /// tanh 0.85–0.88 -> 0.72–0.75, in f64 mish 2.49–2.52 -> 1.94–1.98, silu 2.50–2.62 ->
 /// 1.97–2.00; backwards (which asked for nothing) in f32 mish 1.84–1.91 -> 1.53–1.58,
