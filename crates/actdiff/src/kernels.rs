@@ -195,9 +195,8 @@ const STEP: usize = 64;
 /// 3.22–3.30, tanh 2.42–2.49 -> 1.79–1.88; the in-place forward (a scratch loop, best
 /// of five) in f32 mish 1.21–1.27 -> 0.94, in f64 2.64–2.67 -> 1.97–2.01. At 2^20 (not
 /// long) level. Steps of 32 were slower, of 128 level; asking half a chunk or two
-/// chunks ahead was level. Not in the forward and backward in one pass: there, with
-/// the loop unchanged for outputs that are not long, f64 mish at 2^20 took 6.2–6.7 ns
-/// against 5.8–6.0 and gained nothing at 2^24 (f32 at 2^24 gained 12%).
+/// chunks ahead was level. In the forward and backward in one pass in f32 only (see
+/// [`forward_backward_serial`]): mish at 2^24 2.09–2.35 -> 1.82–1.95.
 #[inline(always)]
 fn in_steps<T>(
     ahead: &[&[T]],
@@ -402,6 +401,7 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
 ) {
     let info = a.info();
     let stream = streams::<T>(out.len(), &info.formula) && arithmetic_only(&info.derivative);
+    let long = long::<T>(out.len());
     #[cfg(feature = "rayon")]
     if crate::parallel::worth_it(x.len()) {
         use rayon::prelude::*;
@@ -409,10 +409,10 @@ pub(crate) fn forward_backward<T: Real, A: Activation<T>>(
         x.par_chunks(n)
             .zip(g.par_chunks(n))
             .zip(y.par_chunks_mut(n).zip(out.par_chunks_mut(n)))
-            .for_each(|((x, g), (y, out))| forward_backward_serial(a, x, g, y, out, stream));
+            .for_each(|((x, g), (y, out))| forward_backward_serial(a, x, g, y, out, stream, long));
         return;
     }
-    forward_backward_serial(a, x, g, y, out, stream)
+    forward_backward_serial(a, x, g, y, out, stream, long)
 }
 
 /// `y[i] = f(x[i])`, streamed or asking for `x` ahead where the output it is part of
@@ -573,6 +573,7 @@ fn forward_backward_serial<T: Real, A: Activation<T>>(
     y: &mut [T],
     out: &mut [T],
     stream: bool,
+    long: bool,
 ) {
     if stream
         && streamed_two(
@@ -600,15 +601,27 @@ fn forward_backward_serial<T: Real, A: Activation<T>>(
                 .chunks(CHUNK)
                 .zip(g.chunks(CHUNK))
                 .zip(y.chunks_mut(CHUNK).zip(out.chunks_mut(CHUNK)));
-            for ((xs, gs), (ys, os)) in chunks {
-                let mut nan = false;
-                for (((xi, gi), yi), oi) in xs.iter().zip(gs).zip(ys.iter_mut()).zip(os.iter_mut())
-                {
-                    let (f, d) = a.forward_and_derivative_finite(*xi);
-                    nan |= f.is_nan() | d.is_nan();
-                    *yi = f;
-                    *oi = *gi * d;
-                }
+            for (i, ((xs, gs), (ys, os))) in chunks.enumerate() {
+                // In steps where long, in f32 only: f64 gained nothing at 2^24 (mish
+                // 6.52–6.76 ns against 6.55–6.63) and lost at 2^20 (6.10–6.26
+                // against 5.77–6.04). Tested here, where the element size is a
+                // constant: `long` crosses into the instruction set's function as a
+                // run-time value, and f64's loop beside an untaken step branch took
+                // 2–13% longer at both sizes.
+                let nan = if long && core::mem::size_of::<T>() == 4 {
+                    in_steps(
+                        &[rest(x, (i + 1) * CHUNK), rest(g, (i + 1) * CHUNK)],
+                        true,
+                        xs.len(),
+                        #[inline(always)]
+                        |from, to| {
+                            let (xs, gs) = (&xs[from..to], &gs[from..to]);
+                            forward_backward_range(a, xs, gs, &mut ys[from..to], &mut os[from..to])
+                        },
+                    )
+                } else {
+                    forward_backward_range(a, xs, gs, ys, os)
+                };
                 if nan {
                     for (((xi, gi), yi), oi) in
                         xs.iter().zip(gs).zip(ys.iter_mut()).zip(os.iter_mut())
@@ -621,6 +634,26 @@ fn forward_backward_serial<T: Real, A: Activation<T>>(
             }
         },
     )
+}
+
+/// `y[i] = f(x[i])` and `out[i] = g[i] * f'(x[i])` by the finite forms; whether
+/// either gave a NaN.
+#[inline(always)]
+fn forward_backward_range<T: Real, A: Activation<T>>(
+    a: &A,
+    x: &[T],
+    g: &[T],
+    y: &mut [T],
+    out: &mut [T],
+) -> bool {
+    let mut nan = false;
+    for (((xi, gi), yi), oi) in x.iter().zip(g).zip(y.iter_mut()).zip(out.iter_mut()) {
+        let (f, d) = a.forward_and_derivative_finite(*xi);
+        nan |= f.is_nan() | d.is_nan();
+        *yi = f;
+        *oi = *gi * d;
+    }
+    nan
 }
 
 /// Lanes of independent partial sums: enough for the compiler to keep a full
@@ -1126,8 +1159,8 @@ mod tests {
     /// methods' bits (forward, backward, both at once, and the backward with alpha's
     /// gradient, whose sum is `param_gradient_sum`'s), on a line boundary and one
     /// element past it, with an infinity in `x` and a NaN in `g`, every output filled
-    /// with a sentinel first; mish's forward, in-place forward and backward, which are
-    /// not streamed, too.
+    /// with a sentinel first; mish's forward, in-place forward, backward and both at
+    /// once, which are not streamed, too.
     fn streamed_outputs_hold_the_scalar_bits<T: Real>() {
         use crate::dispatch::STREAMING_STORES;
         use crate::Mish;
@@ -1206,7 +1239,13 @@ mod tests {
         assert!(same(&z, &mish), "mish in place");
         y.fill(sentinel());
         Mish.backward_slice(x, &g, &mut y);
-        assert!(same(&y, &scalar_backward(&Mish, x, &g)), "mish backward");
+        let backward = scalar_backward(&Mish, x, &g);
+        assert!(same(&y, &backward), "mish backward");
+        // Both at once: in f32 in steps too, in f64 in whole chunks.
+        let mut o = vec![sentinel::<T>(); n];
+        y.fill(sentinel());
+        Mish.forward_backward_slice(x, &g, &mut y, &mut o);
+        assert!(same(&y, &mish) && same(&o, &backward), "mish both");
     }
 
     /// Through the public method, a backward with alpha's gradient long enough for one
