@@ -183,3 +183,10 @@ pub mod __private {
         panic!("actdiff: {name} has {count} parameter(s); index {index} is out of range")
     }
 }
+
+/// The README's Rust examples, run as doctests where every feature they use is on
+/// (`cargo test -p actdiff --all-features`, which CI runs), so that they keep
+/// compiling and running as the library changes.
+#[cfg(all(doctest, feature = "half", feature = "ndarray", feature = "candle"))]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
