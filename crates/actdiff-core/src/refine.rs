@@ -742,8 +742,40 @@ fn window_between(
 /// `Some((i, k))` when `s`'s function is `p^k · g(p·x)` in the parameter `i`, whose
 /// value is 1 (`g` is then the function itself): checked against the double-double
 /// reference at a few values of `p` and `x`, to 1e-12 relative.
+///
+/// A check at points, not a proof: the points reach far from the windows, because a
+/// branch on `x` breaks the form only beyond its threshold. At seven points within
+/// ±3.7, `if x > 20 { x } else { x * sigmoid(b * x) }` passed, and its windows in
+/// `b·x` then took the place of the branch at other `b` (f'(25.6) = -3.3e-4 for
+/// b = -0.05, where it is 1). So also a grid of ten points per decade from 0.01 to
+/// 10^4 on both sides of 0, and both sides of each of the formula's constants, as `x`
+/// and as `p·x`.
 fn scaling(s: &Subject) -> Option<(u16, i32)> {
-    let xs = [-3.7, -2.4, -1.3, -0.6, 0.45, 1.1, 2.9];
+    const NEAR: [f64; 7] = [-3.7, -2.4, -1.3, -0.6, 0.45, 1.1, 2.9];
+    const PS: [f64; 3] = [0.625, 1.5, 2.75];
+    let grid = (-20..=40).map(|e| 10f64.powf(f64::from(e) / 10.0));
+    let beside_constants = s.order.iter().filter_map(|&id| match s.g.node(id) {
+        Node::Const(bits) => Some(f64::from_bits(bits).abs()),
+        _ => None,
+    });
+    let beside_constants = beside_constants
+        .filter(|c| c.is_finite() && *c > 0.0)
+        .flat_map(|c| {
+            // `x` and `p·x` on either side of `c` (between `c` and `c/p`), and just
+            // beside it.
+            PS.iter()
+                .map(move |p| c * (1.0 + 1.0 / p) / 2.0)
+                .chain([c * 0.99, c * 1.01])
+        });
+    // Each rounded to f32, so that `p·x` is exact and both sides take the same
+    // argument: a periodic function far out would tell the roundings apart (snake's
+    // `sin(alpha·x)` beside its constant 1e30).
+    let far: Vec<f64> = grid
+        .chain(beside_constants)
+        .map(|x| f64::from(x as f32))
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .flat_map(|x| [x, -x])
+        .collect();
     read_params(s)
         .into_iter()
         .filter(|&(_, v)| v == 1.0)
@@ -753,12 +785,23 @@ fn scaling(s: &Subject) -> Option<(u16, i32)> {
                 params[usize::from(i)] = Dd::from_f64(p);
                 eval_dd(s.g, &s.order, Dd::from_f64(x), &params)[s.root.0 as usize].to_f64()
             };
+            let same = |lhs: f64, rhs: f64| (lhs - rhs).abs() <= 1e-12 * rhs.abs().max(1e-300);
             (-2..=3)
                 .find(|&k| {
-                    [0.625, 1.5, 2.75].iter().all(|&p: &f64| {
-                        xs.iter().all(|&x| {
-                            let (lhs, rhs) = (at(x, p), p.powi(k) * at(p * x, 1.0));
-                            lhs.is_finite() && (lhs - rhs).abs() <= 1e-12 * rhs.abs().max(1e-300)
+                    PS.iter().all(|&p| {
+                        let sides = |x: f64| (at(x, p), p.powi(k) * at(p * x, 1.0));
+                        NEAR.iter().all(|&x| {
+                            let (lhs, rhs) = sides(x);
+                            lhs.is_finite() && same(lhs, rhs)
+                        }) && far.iter().all(|&x| {
+                            // Far out either side may overflow or be undefined, but
+                            // both alike.
+                            let (lhs, rhs) = sides(x);
+                            match (lhs.is_finite(), rhs.is_finite()) {
+                                (true, true) => same(lhs, rhs),
+                                (false, false) => lhs == rhs || (lhs.is_nan() && rhs.is_nan()),
+                                _ => false,
+                            }
                         })
                     })
                 })
@@ -1075,6 +1118,24 @@ mod tests {
             windows.iter().all(|w| w.scale == Some((0, 1))),
             "{windows:?}"
         );
+        // Nor is one whose formula branches on x far from the windows: there `b·x`
+        // is not the whole story (the windows in `b·x` used to replace the branch
+        // `x` at other `b`).
+        for text in [
+            "F(x; b = 1) = if x > 20 { x } else { x * sigmoid(b * x) };",
+            "F(x; b = 1) = if x < -20 { 0.1 * x } else { x * sigmoid(b * x) };",
+            "F(x; b = 1) = if x * x > 1e6 { x } else { x * sigmoid(b * x) };",
+        ] {
+            let d = &compile_str(text).expect("ok")[0];
+            let windows = root_windows(&d.graph, d.derivative, &[1.0], &BOTH, Reach::Kernels);
+            assert!(!windows.is_empty(), "{text}");
+            assert!(
+                windows
+                    .iter()
+                    .all(|w| w.scale.is_none() && w.params == [(0, 1.0)]),
+                "{text}: {windows:?}"
+            );
+        }
         // A parameter that is not a scale of x keeps the equality test.
         let d = &compile_str("Q(x; c = 1) = x * sigmoid(x + c - 1);").expect("ok")[0];
         let windows = root_windows(&d.graph, d.derivative, &[1.0], &BOTH, Reach::Kernels);
