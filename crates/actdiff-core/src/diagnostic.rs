@@ -110,4 +110,20 @@ mod tests {
         assert_eq!(&src[err.items[0].range.clone()], "tahn");
         assert_eq!(&src[err.items[1].range.clone()], "y");
     }
+
+    #[test]
+    fn an_unfinished_formula_is_shown_at_its_end() {
+        // syn reports the end of its input at the call site: the start of the text.
+        for (src, at) in [
+            ("F(x) = x + ;", ";"),
+            ("F(x) = 2 * x *", "*"),
+            ("F(x) = if x > 0 { x } else", "else"),
+        ] {
+            let err = compile_str(src).expect_err("unfinished");
+            let item = &err.items[0];
+            assert!(item.message.starts_with("unexpected end of input"), "{src}: {err}");
+            assert_eq!(item.range.end, src.len(), "{src}: {err}");
+            assert_eq!(&src[item.range.clone()], at, "{src}: {err}");
+        }
+    }
 }

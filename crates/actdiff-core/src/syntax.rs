@@ -179,7 +179,7 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
         Ok(())
     };
     if let Err(e) = parser.parse2(chunk) {
-        errors.insert(0, e);
+        errors.insert(0, spanned_at_end(e, end));
     }
     // Errors in the header come before the formula's parse error in source order.
     errors.sort_by_key(|e| span_order(e.span()));
@@ -188,6 +188,26 @@ fn parse_definition(chunk: TokenStream, end: Span) -> ParsedDefinition {
         body,
         errors,
     }
+}
+
+/// `e` with its "unexpected end of input" errors at `end` (the definition's `;` or last
+/// token): syn puts them at the call site, which is the whole `activation!`
+/// invocation, or the start of a text definition.
+fn spanned_at_end(e: syn::Error, end: Span) -> syn::Error {
+    let mut spanned: Option<syn::Error> = None;
+    for part in e {
+        let message = part.to_string();
+        let part = if message.starts_with("unexpected end of input") {
+            syn::Error::new(end, message)
+        } else {
+            part
+        };
+        match &mut spanned {
+            Some(all) => all.combine(part),
+            None => spanned = Some(part),
+        }
+    }
+    spanned.unwrap_or_else(|| syn::Error::new(end, "unexpected end of input"))
 }
 
 /// A sort key that keeps errors in source order when spans carry locations.
