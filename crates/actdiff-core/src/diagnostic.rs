@@ -121,7 +121,10 @@ mod tests {
         ] {
             let err = compile_str(src).expect_err("unfinished");
             let item = &err.items[0];
-            assert!(item.message.starts_with("unexpected end of input"), "{src}: {err}");
+            assert!(
+                item.message.starts_with("unexpected end of input"),
+                "{src}: {err}"
+            );
             assert_eq!(item.range.end, src.len(), "{src}: {err}");
             assert_eq!(&src[item.range.clone()], at, "{src}: {err}");
         }

@@ -67,6 +67,15 @@ fn type_generics(header: &Header) -> TokenStream {
     }
 }
 
+/// What every impl of a definition's type carries: the definition's `#[cfg(...)]`
+/// attributes, which the struct has among its own (an impl of a type configured away
+/// would not compile), and `allow(deprecated)` (a `#[deprecated]` definition's impls
+/// name its type, and would warn where the user's crate denies warnings).
+fn impl_attrs(header: &Header) -> TokenStream {
+    let cfgs = header.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    quote!(#(#cfgs)* #[allow(deprecated)])
+}
+
 /// The struct, its constructors and its `Default`.
 fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
     let Header {
@@ -102,6 +111,7 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
         };
     }
     let p = private();
+    let impl_attrs = impl_attrs(header);
     let fields: Vec<&Ident> = params.iter().map(|p| &p.name).collect();
     let field_docs = params.iter().map(|p| {
         let kind = if p.learn.is_some() {
@@ -174,10 +184,12 @@ fn emit_struct(header: &Header, docs: &[String]) -> TokenStream {
             #( #[doc = #field_docs] pub #fields: T, )*
         }
 
+        #impl_attrs
         impl<T: #p::Real> #name<T> {
             #constructors
         }
 
+        #impl_attrs
         impl<T: #p::Real> ::core::default::Default for #name<T> {
             /// The parameter values declared in the definition.
             fn default() -> Self {
@@ -796,9 +808,11 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
             }
         }
     };
+    let impl_attrs = impl_attrs(header);
     quote! {
         #strukt
 
+        #impl_attrs
         impl #impl_generics #name #tg {
             /// The name and the formulas (forward, derivatives) as DSL text.
             pub fn info(&self) -> &'static #p::ActivationInfo {
@@ -806,6 +820,7 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
             }
         }
 
+        #impl_attrs
         impl<T: #p::Real> #p::Activation<T> for #name #tg {
             fn info(&self) -> &'static #p::ActivationInfo {
                 <#name #tg>::info(self)
@@ -876,9 +891,11 @@ pub fn emit_stub(header: &Header) -> TokenStream {
     let strukt = emit_struct(header, &[]);
     let name_str = name.to_string();
     let input = header.input.to_string();
+    let impl_attrs = impl_attrs(header);
     quote! {
         #strukt
 
+        #impl_attrs
         impl<T: #p::Real> #p::Activation<T> for #name #tg {
             fn info(&self) -> &'static #p::ActivationInfo {
                 static INFO: #p::ActivationInfo = #p::ActivationInfo {

@@ -1,5 +1,6 @@
-//! Doc comments and attributes pass through to the generated type; the generated
-//! code is free of warnings and documented, even under strict lints.
+//! Doc comments and attributes pass through to the generated type, `cfg` also to its
+//! impls; the generated code is free of warnings and documented, even under strict
+//! lints and for a deprecated definition.
 
 #![deny(warnings, missing_docs, unused_qualifications, unreachable_pub)]
 #![deny(clippy::all)]
@@ -22,6 +23,21 @@ activation! {
     #[doc(alias = "silu")]
     /// Docs after an attribute.
     pub(crate) Swish(x; beta = 1) = x * sigmoid(beta * x);
+
+    /// Configured away: no impl of it may remain (it would name a type that is not
+    /// there), with or without parameters.
+    #[cfg(any())]
+    pub(crate) Absent(x) = x * sigmoid(x);
+    /// Configured away, with parameters.
+    #[cfg(any())]
+    pub(crate) AbsentWithSlope(x; slope = 2) = slope * x;
+    /// Configured in.
+    #[cfg(all())]
+    pub(crate) Present(x; slope = 2) = slope * x;
+
+    /// Deprecated: its own impls must not warn (this crate denies warnings).
+    #[deprecated = "use Present"]
+    pub(crate) Old(x) = 2 * x;
 }
 
 #[must_use]
@@ -35,4 +51,8 @@ fn main() {
     assert_eq!(apply(&s, 0.0), 0.0);
     assert_eq!(s.derivative(0.0), 0.5);
     assert_eq!(s.param_derivative(0, 0.0), 0.0);
+    assert_eq!(apply(&Present::<f32>::default(), 1.5), 3.0);
+    #[allow(deprecated)]
+    let old = Old;
+    assert_eq!(apply(&old, 1.5), 3.0);
 }
