@@ -105,14 +105,26 @@ impl Graph {
         if let Node::Neg(na) = self.node(a) {
             return self.sub(b, na, span);
         }
+        // u + u = 2·u, exactly; the product rule gives such sums (`sin(x) * sin(x)`'s
+        // derivative `cos·sin + sin·cos`), which the rules for products then see.
+        if a == b && self.as_const(a).is_none() {
+            let two = self.constant(2.0, span);
+            return self.mul(two, a, span);
+        }
         for (c, other) in [(a, b), (b, a)] {
             if self.as_const(c).is_none() {
                 continue;
             }
-            // 1 + 2·sin(t)·cos(t) = 1 + sin(2t), which cancels near its double roots.
             if self.is_const(c, 1.0) {
+                // 1 + 2·sin(t)·cos(t) = 1 + sin(2t), which cancels near its double
+                // roots.
                 if let Some(t) = self.two_sin_cos(other) {
                     return self.call(Func::Sin2x1p, t, span);
+                }
+                // 1 + cos(u) = 2·cos(u/2)², which does not cancel near its double
+                // roots (x + sin(x)'s derivative was 2e4 ULP off 5e-3 from π).
+                if let Node::Call(Func::Cos, u) = self.node(other) {
+                    return self.twice_square_of_half(Func::Cos, u, span);
                 }
             }
             // A constant moves into a select with a literal 0 branch, where the rules
@@ -126,6 +138,17 @@ impl Graph {
             }
         }
         self.commutative(Node::Add(a, b), span)
+    }
+
+    /// `2·f(u/2)²`: the half-angle forms of `1 + cos(u)` (with `cos`) and `1 - cos(u)`
+    /// (with `sin`); `u/2` is exact but for subnormal `u`.
+    fn twice_square_of_half(&mut self, f: Func, u: NodeId, span: Span) -> NodeId {
+        let half = self.constant(0.5, span);
+        let half_u = self.mul(half, u, span);
+        let f_half = self.call(f, half_u, span);
+        let square = self.powi(f_half, 2, span);
+        let two = self.constant(2.0, span);
+        self.mul(two, square, span)
     }
 
     /// `t` when `id` is a product of exactly the factors `2`, `sin(t)` and `cos(t)`,
@@ -222,11 +245,20 @@ impl Graph {
             if let Node::Call(Func::Exp, u) = self.node(a) {
                 return self.call(Func::Expm1, u, span);
             }
+            // cos(u) - 1 = -2·sin(u/2)², which does not cancel near u = 0.
+            if let Node::Call(Func::Cos, u) = self.node(a) {
+                let square = self.twice_square_of_half(Func::Sin, u, span);
+                return self.neg(square, span);
+            }
         }
         if self.is_const(a, 1.0) {
             if let Node::Call(Func::Sigmoid, u) = self.node(b) {
                 let nu = self.neg(u, span);
                 return self.call(Func::Sigmoid, nu, span);
+            }
+            // 1 - cos(u) = 2·sin(u/2)², as above.
+            if let Node::Call(Func::Cos, u) = self.node(b) {
+                return self.twice_square_of_half(Func::Sin, u, span);
             }
             if let Some(t) = self.square_of(b) {
                 if let Node::Call(Func::Tanh, u) = self.node(t) {
@@ -586,6 +618,43 @@ mod tests {
             matches!(g.node(d), Node::Sub(..)),
             "sin² - cos² is left alone"
         );
+    }
+
+    #[test]
+    fn sums_of_a_term_with_itself_and_half_angle_rewrites() {
+        let (mut g, s) = g();
+        let x = g.input(s);
+        let (one, two, half) = (g.constant(1.0, s), g.constant(2.0, s), g.constant(0.5, s));
+        let (sin, cos) = (g.call(Func::Sin, x, s), g.call(Func::Cos, x, s));
+        // u + u = 2·u, and so the product rule's `cos·sin + sin·cos` (the derivative of
+        // `sin(x) * sin(x)`) plus 1 is `sin2x1p(x)`.
+        let sum = g.add(sin, sin, s);
+        assert_eq!(g.node(sum), Node::Mul(two, sin));
+        let (cs, sc) = (g.mul(cos, sin, s), g.mul(sin, cos, s));
+        let slope = g.add(cs, sc, s);
+        let d = g.add(one, slope, s);
+        assert_eq!(g.node(d), Node::Call(Func::Sin2x1p, x));
+        // 1 + cos(u) = 2·cos(u/2)², 1 - cos(u) = 2·sin(u/2)², cos(u) - 1 their negation.
+        let half_x = g.mul(half, x, s);
+        let twice_square = |g: &mut Graph, f: Func| {
+            let f_half = g.call(f, half_x, s);
+            let square = g.powi(f_half, 2, s);
+            g.mul(two, square, s)
+        };
+        let (cos_form, sin_form) = (
+            twice_square(&mut g, Func::Cos),
+            twice_square(&mut g, Func::Sin),
+        );
+        assert_eq!(g.add(one, cos, s), cos_form);
+        assert_eq!(g.add(cos, one, s), cos_form);
+        assert_eq!(g.sub(one, cos, s), sin_form);
+        let d = g.sub(cos, one, s);
+        assert_eq!(g.node(d), Node::Neg(sin_form));
+        // Not for other constants, nor for sine.
+        let three = g.constant(3.0, s);
+        for sum in [g.add(three, cos, s), g.add(one, sin, s)] {
+            assert!(matches!(g.node(sum), Node::Add(..)));
+        }
     }
 
     #[test]

@@ -19,6 +19,53 @@ activation! {
     StableElu(x) = if x > 0 { x } else { expm1(x) };
     NaiveLog1p(x) = ln(1 + x * x);
     StableLog1p(x) = log1p(x * x);
+    SquareAsProduct(x) = x + sin(x) * sin(x);
+    SquareAsPower(x) = x + powi(sin(x), 2);
+    SineRamp(x) = x + sin(x);
+    CosineWell(x) = 1 - cos(x);
+}
+
+#[test]
+fn a_square_written_as_a_product_has_the_stable_derivative() {
+    // The product rule's `cos·sin + sin·cos` is `2·sin·cos`, so `1 + sin(2x)` as for
+    // `powi`: 3,160 ULP off at x = 2.359 in f32 when it was `1 + (cos·sin + sin·cos)`.
+    assert_eq!(
+        SquareAsProduct.info().derivative,
+        SquareAsPower.info().derivative
+    );
+    for x in points() {
+        let (a, b) = (SquareAsProduct.derivative(x), SquareAsPower.derivative(x));
+        assert_eq!(a.to_bits(), b.to_bits(), "at {x}");
+    }
+}
+
+/// `|got - want|` in ULPs of `want`.
+fn ulps_f64(got: f64, want: f64) -> f64 {
+    (got - want).abs() / (f64::EPSILON * want.abs().max(f64::MIN_POSITIVE))
+}
+
+#[test]
+fn one_plus_and_one_minus_cosine_do_not_cancel() {
+    // `x + sin(x)`'s derivative `1 + cos(x)` beside its double roots (2k+1)π, and
+    // `1 - cos(x)` beside 0, against their half-angle forms in std's f64 (f32 against
+    // the f64 value, which keeps 36 bits there): 2e4 ULP off 5e-3 from π when
+    // computed as written.
+    let pi = std::f64::consts::PI;
+    for x in [pi + 5e-3, pi - 1e-4, 3.0 * pi + 2e-3, -pi + 1e-6, 9.435] {
+        let want = 2.0 * (x / 2.0).cos().powi(2);
+        assert!(ulps_f64(SineRamp.derivative(x), want) <= 4.0, "f64 at {x}");
+        let xf = x as f32;
+        let want = 2.0 * (f64::from(xf) / 2.0).cos().powi(2);
+        let got = f64::from(SineRamp.derivative(xf));
+        assert!(
+            (got - want).abs() <= 4.0 * f64::from(f32::EPSILON) * want,
+            "f32 at {xf}"
+        );
+    }
+    for x in [1e-3, -2e-5, 1e-9, 0.3] {
+        let want = 2.0 * (x / 2.0).sin().powi(2);
+        assert!(ulps_f64(CosineWell.forward(x), want) <= 4.0, "f64 at {x}");
+    }
 }
 
 fn same_formulas(naive: &ActivationInfo, stable: &ActivationInfo) {
