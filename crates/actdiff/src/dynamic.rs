@@ -255,8 +255,11 @@ impl Dynamic {
         Ok(())
     }
 
-    /// The first `where` constraint these values violate, as an error.
+    /// The first `where` constraint these values violate, as an error: as given (the
+    /// f64 methods' values) or rounded to f32 (the f32 methods'; `a > 0` with
+    /// `a = 1e-50` holds in f64 but not in f32, where `a` is 0).
     fn check_rules(&self, values: &[f64]) -> Result<(), ParamError> {
+        let in_f32: Vec<f64> = values.iter().map(|&v| f64::from(v as f32)).collect();
         for rule in &self.rules {
             let named: Vec<(&str, f64)> = rule
                 .names
@@ -268,6 +271,18 @@ impl Dynamic {
                 self.info.name.clone(),
                 rule.subject.clone(),
                 rule.requirement.clone(),
+                &named,
+            )?;
+            let named: Vec<(&str, f32)> = rule
+                .names
+                .iter()
+                .map(|(i, name)| (name.as_str(), values[*i] as f32))
+                .collect();
+            check_constraint(
+                rule.resolved.holds(&in_f32),
+                self.info.name.clone(),
+                rule.subject.clone(),
+                format!("{} in f32", rule.requirement),
                 &named,
             )?;
         }
@@ -1135,6 +1150,17 @@ mod tests {
         let generated = Rrelu::<f64>::try_new(0.5, 0.25).unwrap_err();
         assert_eq!(e.to_string(), generated.to_string());
         assert!(rrelu.with_params(&[0.25, 0.5]).is_ok());
+
+        // The f32 methods take the values rounded to f32, which must hold too: 1e-50
+        // is 0 in f32, where `a > 0` made every f32 result NaN.
+        let mut f = Dynamic::parse("F(x; a = 1) where a > 0 = sin(a * x) / a").expect("parses");
+        let e = f.set_param("a", 1e-50).unwrap_err();
+        assert_eq!(e.to_string(), "F: a must be > 0 in f32, got 0");
+        assert_eq!(f.params(), [1.0]);
+        f.set_param("a", 1e-30).expect("1e-30 is an f32");
+        assert!(Activation::<f32>::forward(&f, 1.0).is_finite());
+        let e = f.with_params(&[1e-46]).unwrap_err();
+        assert!(e.to_string().ends_with("in f32, got 0"), "{e}");
     }
 
     #[test]
