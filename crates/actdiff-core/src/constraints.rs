@@ -139,6 +139,16 @@ fn param_index(header: &Header, name: &str) -> Option<usize> {
     header.params.iter().position(|p| p.name == name)
 }
 
+/// The `where` clause's constraints as DSL text, in source order and comma-separated
+/// (`alpha != 0`), written as [`Resolved::text`] writes them; empty without any.
+pub fn where_text(header: &Header) -> String {
+    resolve(header)
+        .iter()
+        .map(|r| r.text(header))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Resolves every constraint whose names are all parameters, in source order;
 /// [`check`] reports the others.
 pub fn resolve(header: &Header) -> Vec<Resolved> {

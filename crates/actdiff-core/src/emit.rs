@@ -686,6 +686,7 @@ fn emit_info(def: &Definition) -> TokenStream {
     let formula = to_dsl(g, def.forward);
     let derivative = to_dsl(g, def.derivative);
     let second = to_dsl(g, def.second_derivative);
+    let constraints = crate::constraints::where_text(&def.header);
     let params = def
         .header
         .params
@@ -713,6 +714,7 @@ fn emit_info(def: &Definition) -> TokenStream {
             derivative: #p::Cow::Borrowed(#derivative),
             second_derivative: #p::Cow::Borrowed(#second),
             params: #p::Cow::Borrowed(&[#(#params),*]),
+            constraints: #p::Cow::Borrowed(#constraints),
         };
         &INFO
     }
@@ -905,6 +907,7 @@ pub fn emit_stub(header: &Header) -> TokenStream {
                     derivative: #p::Cow::Borrowed(""),
                     second_derivative: #p::Cow::Borrowed(""),
                     params: #p::Cow::Borrowed(&[]),
+                    constraints: #p::Cow::Borrowed(""),
                 };
                 &INFO
             }

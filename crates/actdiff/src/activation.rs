@@ -33,13 +33,18 @@ pub struct ActivationInfo {
     pub second_derivative: Cow<'static, str>,
     /// The parameters in declaration order.
     pub params: Cow<'static, [ParamInfo]>,
+    /// The `where` clause's constraints as DSL text, comma-separated (`alpha != 0`,
+    /// `min_val <= max_val`); empty when there are none.
+    pub constraints: Cow<'static, str>,
 }
 
 impl ActivationInfo {
-    /// A definition of the simplified formula with the declared defaults,
-    /// `Name(x; p = 2.5e-1) = formula;`, which [`crate::Dynamic::parse`] compiles to
-    /// the same code as the original (parameters without `learn`, so that one the
-    /// formula no longer reads is not an error).
+    /// A definition of the simplified formula with the declared defaults and
+    /// constraints, `Name(x; p = 2.5e-1) where p != 0 = formula;`, which
+    /// [`crate::Dynamic::parse`] compiles to the same code as the original (parameters
+    /// without `learn`, so that one the formula no longer reads is not an error; the
+    /// constraints, which the simplifier relies on: `g(αx)/α` with `α != 0`).
+    /// The defaults are the declared ones, not an instance's current values.
     pub fn definition(&self) -> String {
         let params: Vec<String> = self
             .params
@@ -51,7 +56,15 @@ impl ActivationInfo {
         } else {
             format!("; {}", params.join(", "))
         };
-        format!("{}({}{params}) = {};", self.name, self.input, self.formula)
+        let constraints = if self.constraints.is_empty() {
+            String::new()
+        } else {
+            format!(" where {}", self.constraints)
+        };
+        format!(
+            "{}({}{params}){constraints} = {};",
+            self.name, self.input, self.formula
+        )
     }
 }
 

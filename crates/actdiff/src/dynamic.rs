@@ -205,6 +205,7 @@ impl Dynamic {
                 derivative: Cow::Owned(to_dsl(g, def.derivative)),
                 second_derivative: Cow::Owned(to_dsl(g, def.second_derivative)),
                 params: Cow::Owned(params),
+                constraints: Cow::Owned(actdiff_core::constraints::where_text(&def.header)),
             },
             params: def.default_params(),
             rules: resolve(&def.header)
@@ -1056,6 +1057,32 @@ mod tests {
     /// generated code compute the same formula.
     fn program_of<A: Activation<f64>>(a: &A) -> Dynamic {
         Dynamic::parse(&a.info().definition()).expect("parses")
+    }
+
+    #[test]
+    fn a_definition_keeps_its_constraints() {
+        // `where alpha != 0` lets the simplifier cancel alpha from snake's quotients:
+        // without it in the text, the program's f' was 6.6e-10 off (relative) at
+        // x = -7.0686, and it accepted alpha = 0.
+        let snake = crate::Snake::<f64>::default();
+        let text = snake.info().definition();
+        assert!(
+            text.starts_with("Snake(x; alpha = 1e0) where alpha != 0 = "),
+            "{text}"
+        );
+        // The same text without its `where` clause computes other bits.
+        let unconstrained = text.replacen(" where alpha != 0", "", 1);
+        let unconstrained = Dynamic::parse(&unconstrained).expect("parses");
+        let x = -7.0686;
+        assert!(!same(unconstrained.derivative(x), snake.derivative(x)));
+        let mut program = program_of(&snake);
+        matches::<f64, _>(&program, &snake);
+        for x in [-7.0686, -7.068_583_470_577_035, 1.166, 95.8] {
+            let (d, g) = (program.derivative(x), snake.derivative(x));
+            assert!(same(d, g), "at {x}: {d:?} vs {g:?}");
+        }
+        assert!(program.set_param("alpha", 0.0).is_err());
+        assert_eq!(Activation::<f64>::info(&Relu).constraints, "");
     }
 
     #[test]
