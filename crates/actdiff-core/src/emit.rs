@@ -8,7 +8,8 @@
 //!
 //! Generated code names everything by absolute path through `::actdiff::__private`,
 //! and its only local names (`x`, `p0`, `t7`, `c8`) cannot meet the user's, since the
-//! user's formula was lowered to the DAG and carries no names of its own.
+//! user's formula was lowered to the DAG and carries no names of its own, and the
+//! activation's name, a type, starts with an uppercase letter (`valid.rs`).
 
 use crate::compiled::{Math, Product};
 use crate::graph::{Graph, Node, NodeId};
@@ -869,9 +870,10 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
 /// methods return NaN, so the rest of the user's crate compiles against it and only
 /// the real error is reported.
 ///
-/// The stub must not add errors of its own: a repeated parameter becomes one field,
-/// and a name that collides with the generated code gets no stub at all (rustc does
-/// not report uses of a name after a `compile_error!` that might have defined it).
+/// The stub must not add errors of its own: a repeated parameter becomes one field, one
+/// named like a type or constant none, and a name that collides with the generated
+/// code gets no stub at all (rustc does not report uses of a name after a
+/// `compile_error!` that might have defined it).
 pub fn emit_stub(header: &Header) -> TokenStream {
     if crate::valid::collides_with_generated(&header.name.to_string()) {
         return TokenStream::new();
@@ -880,11 +882,12 @@ pub fn emit_stub(header: &Header) -> TokenStream {
     // A failed definition's constraints may name what does not exist: its stub
     // checks nothing.
     header.constraints.clear();
+    // Nor a parameter whose name `new` would take for a pattern.
     let mut seen = Vec::new();
     header.params.retain(|param| {
         let first = !seen.contains(&param.name);
         seen.push(param.name.clone());
-        first
+        first && !crate::valid::uppercase_parameter_name(&param.name.to_string())
     });
     let header = &header;
     let p = private();
