@@ -107,6 +107,31 @@ pub fn formula(
     }
 }
 
+/// Checks the numbers differentiation folded into the derivative and the parameter
+/// derivatives, which f32 code computes in f32 (the second derivative it computes in
+/// f64): `sigmoid(10 * (1e38 * x))` is fine, but its derivative holds `1e39`, which
+/// made f32's f'(0) infinite.
+pub fn derivatives(def: &crate::Definition, errors: &mut Vec<syn::Error>) {
+    let g = &def.graph;
+    let roots: Vec<NodeId> = std::iter::once(def.derivative)
+        .chain(def.param_derivatives.iter().copied())
+        .collect();
+    for id in g.reachable(&roots) {
+        if let Node::Const(bits) = g.node(id) {
+            let v = f64::from_bits(bits);
+            if let Some(problem) = f32_problem(v) {
+                errors.push(syn::Error::new(
+                    g.span(id),
+                    format!(
+                        "the derivative holds the number {}, folded from the numbers here, which {problem}\nhelp: the definition compiles for f32 as well as f64; scale the formula's numbers so that their products fit f32",
+                        format_number(v)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::compile_str;
@@ -165,5 +190,28 @@ mod tests {
         // Reported with the formula's other errors.
         let err = compile_str("Both(x) = 1e39 * tahn(x);").expect_err("two errors");
         assert_eq!(err.items.len(), 2, "{err}");
+    }
+
+    #[test]
+    fn numbers_folded_into_a_derivative_must_fit_f32() {
+        // The formula's numbers fit; its derivative's product of them does not.
+        let e = crate::compile_str("F(x) = sigmoid(10 * (1e38 * x));").expect_err("1e39");
+        assert!(
+            e.items[0]
+                .message
+                .starts_with("the derivative holds the number 1e39"),
+            "{e}"
+        );
+        let e = crate::compile_str("F(x) = 1e30 * exp(1e-20 * (1e-30 * x));").expect_err("1e-50");
+        assert!(e.to_string().contains("rounds to 0 in f32"), "{e}");
+        // A parameter's derivative too.
+        let e = crate::compile_str("F(x; learn a = 1) = sigmoid(1e38 * (10 * a) * x);")
+            .expect_err("1e39");
+        assert!(
+            e.items[0].message.starts_with("the derivative holds"),
+            "{e}"
+        );
+        // Fine where the products fit.
+        assert!(crate::compile_str("F(x) = sigmoid(10 * (1e30 * x));").is_ok());
     }
 }

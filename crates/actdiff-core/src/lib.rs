@@ -178,7 +178,15 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
             }
             errors.sort_by_key(|e| syntax::span_order(e.span()));
             let result = match (errors.is_empty(), lowered, &p.header) {
-                (true, Some((graph, root)), Some(h)) => Ok(Definition::new(h.clone(), graph, root)),
+                (true, Some((graph, root)), Some(h)) => {
+                    let def = Definition::new(h.clone(), graph, root);
+                    check::derivatives(&def, &mut errors);
+                    if errors.is_empty() {
+                        Ok(def)
+                    } else {
+                        Err(errors)
+                    }
+                }
                 _ => Err(errors),
             };
             Outcome {
