@@ -70,11 +70,13 @@ fn type_generics(header: &Header) -> TokenStream {
 
 /// What every impl of a definition's type carries: the definition's `#[cfg(...)]`
 /// attributes, which the struct has among its own (an impl of a type configured away
-/// would not compile), and `allow(deprecated)` (a `#[deprecated]` definition's impls
-/// name its type, and would warn where the user's crate denies warnings).
+/// would not compile), `allow(deprecated)` (a `#[deprecated]` definition's impls name
+/// its type, and would warn where the user's crate denies warnings), and
+/// `allow(clippy::approx_constant)`: the engine's folded constants include such
+/// numbers as 2/√π (`x * erf(x)`'s derivative), which clippy denies by default.
 fn impl_attrs(header: &Header) -> TokenStream {
     let cfgs = header.attrs.iter().filter(|a| a.path().is_ident("cfg"));
-    quote!(#(#cfgs)* #[allow(deprecated)])
+    quote!(#(#cfgs)* #[allow(deprecated, clippy::approx_constant)])
 }
 
 /// The struct, its constructors and its `Default`.
