@@ -754,8 +754,8 @@ fn window_between(
 /// ±3.7, `if x > 20 { x } else { x * sigmoid(b * x) }` passed, and its windows in
 /// `b·x` then took the place of the branch at other `b` (f'(25.6) = -3.3e-4 for
 /// b = -0.05, where it is 1). So also a grid of ten points per decade from 0.01 to
-/// 10^4 on both sides of 0, and both sides of each of the formula's constants, as `x`
-/// and as `p·x`.
+/// 10^4 on both sides of 0, and both sides of each of the formula's constants and of
+/// their square roots, as `x` and as `p·x`.
 fn scaling(s: &Subject) -> Option<(u16, i32)> {
     const NEAR: [f64; 7] = [-3.7, -2.4, -1.3, -0.6, 0.45, 1.1, 2.9];
     const PS: [f64; 3] = [0.625, 1.5, 2.75];
@@ -766,6 +766,8 @@ fn scaling(s: &Subject) -> Option<(u16, i32)> {
     });
     let beside_constants = beside_constants
         .filter(|c| c.is_finite() && *c > 0.0)
+        // A constant and its square root, for a branch on `x·x`.
+        .flat_map(|c| [c, c.sqrt()])
         .flat_map(|c| {
             // `x` and `p·x` on either side of `c` (between `c` and `c/p`), and just
             // beside it.
@@ -1153,6 +1155,7 @@ mod tests {
             "F(x; b = 1) = if x > 20 { x } else { x * sigmoid(b * x) };",
             "F(x; b = 1) = if x < -20 { 0.1 * x } else { x * sigmoid(b * x) };",
             "F(x; b = 1) = if x * x > 1e6 { x } else { x * sigmoid(b * x) };",
+            "F(x; b = 1) = if x * x > 1e12 { x } else { x * sigmoid(b * x) };",
         ] {
             let d = &compile_str(text).expect("ok")[0];
             let windows = root_windows(&d.graph, d.derivative, &[1.0], &BOTH, Reach::Kernels);
