@@ -138,6 +138,13 @@ pub struct Outcome {
 
 /// Compiles every definition in a token stream (the body of `activation!`).
 pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
+    compile_for(tokens, true)
+}
+
+/// [`compile`], with the naming rules of Rust items where the definitions become them
+/// (`rust_items`: the macro's types, whose parameters are arguments of `new`), not for
+/// run-time definitions, which make neither.
+fn compile_for(tokens: TokenStream, rust_items: bool) -> Vec<Outcome> {
     let parsed = limits::parse_definitions(tokens);
     if parsed.is_empty() {
         return vec![Outcome {
@@ -157,7 +164,7 @@ pub fn compile(tokens: TokenStream) -> Vec<Outcome> {
             let mut duplicate = false;
             if let Some(h) = &mut p.header {
                 let options = attr::take_options(h, &mut errors);
-                valid::check_header(h, &mut errors);
+                valid::check_header(h, rust_items, &mut errors);
                 constraints::check(h, &mut errors);
                 check::defaults(h, &mut errors);
                 let name = h.name.to_string();
@@ -219,7 +226,7 @@ pub fn compile_str(source: &str) -> Result<Vec<Definition>, Diagnostics> {
     })?;
     let mut defs = Vec::new();
     let mut items = Vec::new();
-    for outcome in compile(tokens) {
+    for outcome in compile_for(tokens, false) {
         match outcome.result {
             Ok(d) => defs.push(d),
             Err(errors) => items.extend(errors.iter().flat_map(Diagnostic::from_syn)),

@@ -318,22 +318,26 @@ impl Subject<'_> {
 }
 
 /// Simple roots of the function in the scan range, where its value changes sign
-/// between two samples on the same side of every kink; refined by bisection. A sample
-/// at which the value is 0 is passed over, so that a root falling on the grid is
-/// found between the samples either side of it (x·erf(x)'s f'' at x = 1 was missed,
-/// and left without a window, 500 ULP off beside it in f64).
+/// between two samples on the same side of every kink; refined by bisection. A single
+/// sample at which the value is 0 is passed over, so that a root falling on the grid
+/// is found between the samples either side of it (x·erf(x)'s f'' at x = 1 was missed,
+/// and left without a window, 500 ULP off beside it in f64); a run of zeros (a
+/// function that underflows around its root) is not bridged.
 fn roots(s: &Subject) -> Vec<f64> {
     let (g, root) = (s.g, s.root);
     let mut found = Vec::new();
     let steps = ((SCAN.1 - SCAN.0) / SCAN_STEP) as usize;
     let mut prev_x = SCAN.0;
     let mut prev = s.value(prev_x);
+    let mut passed_over = false;
     for k in 1..=steps {
         let x = SCAN.0 + k as f64 * SCAN_STEP;
         let y = s.value(x);
-        if y == 0.0 && prev != 0.0 {
+        if y == 0.0 && prev != 0.0 && !passed_over {
+            passed_over = true;
             continue;
         }
+        passed_over = false;
         if prev.is_finite() && y.is_finite() && prev != 0.0 && y != 0.0 && (prev < 0.0) != (y < 0.0)
         {
             let same_piece = branch_pattern(g, &[root], prev_x, &s.params)
@@ -924,6 +928,11 @@ mod tests {
             Reach::Scalar,
         );
         assert_eq!(windows.len(), 2, "{windows:?}");
+        // A run of zeros is not a root: x·exp(-1/x²) underflows to 0 for |x| < 0.037
+        // and changes sign across that run, where bisection would put a root at the
+        // run's edge.
+        let d = &compile_str("F(x) = x * exp(-1 / (x * x));").expect("ok")[0];
+        assert!(roots(&double_subject(&d.graph, d.forward)).is_empty());
     }
 
     #[test]
