@@ -25,7 +25,7 @@ use crate::print::format_number;
 use crate::syntax::Header;
 
 /// What is wrong with `v` as an `f32`, if anything.
-fn f32_problem(v: f64) -> Option<&'static str> {
+pub fn f32_problem(v: f64) -> Option<&'static str> {
     let single = v as f32;
     if single.is_infinite() {
         Some("is out of range for f32 (its largest value is about 3.4e38)")

@@ -32,8 +32,9 @@
 
 use crate::dispatch::vectorized;
 use crate::kernels::{lanes_or_serial, same_len, serial_sum, sum_blocks, LANES};
-use crate::params::check_constraint;
+use crate::params::{check_constraint, format_real};
 use crate::{Activation, ActivationInfo, ParamError, ParamInfo, Real};
+use actdiff_core::check::f32_problem;
 use actdiff_core::compiled::{Instr, Load, Math, Op, Precision, Program, Programs, INPUT};
 use actdiff_core::constraints::{resolve, Resolved};
 use actdiff_core::graph::{CmpOp, Func, Fused};
@@ -256,34 +257,42 @@ impl Dynamic {
         Ok(())
     }
 
-    /// The first `where` constraint these values violate, as an error: as given (the
-    /// f64 methods' values) or rounded to f32 (the f32 methods'; `a > 0` with
-    /// `a = 1e-50` holds in f64 but not in f32, where `a` is 0).
+    /// The first problem with these values, as an error: a finite value that f32, in
+    /// which the f32 methods compute, makes infinite or 0 (as a default may not be:
+    /// `b = 1e39` made `x * sigmoid(b * x)` NaN at x = 0 in f32), or a `where`
+    /// constraint they violate as given (the f64 methods' values) or rounded to f32
+    /// (`a > 0` with `a = 1e-50` holds in f64 but not in f32, where `a` is 0).
     fn check_rules(&self, values: &[f64]) -> Result<(), ParamError> {
-        let in_f32: Vec<f64> = values.iter().map(|&v| f64::from(v as f32)).collect();
+        for (p, &v) in self.info.params.iter().zip(values) {
+            if let Some(problem) = f32_problem(v).filter(|_| v.is_finite()) {
+                return Err(ParamError::new(
+                    self.info.name.clone(),
+                    p.name.clone(),
+                    format!("{} {problem}", p.name),
+                    format_real(v),
+                ));
+            }
+        }
+        self.check_constraints(values, "")?;
+        let in_f32: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+        self.check_constraints(&in_f32, " in f32")
+    }
+
+    /// The first `where` constraint `values` violate, as an error whose requirement
+    /// ends with `suffix`.
+    fn check_constraints<T: Real>(&self, values: &[T], suffix: &str) -> Result<(), ParamError> {
+        let wide: Vec<f64> = values.iter().map(|v| v.to_f64()).collect();
         for rule in &self.rules {
-            let named: Vec<(&str, f64)> = rule
+            let named: Vec<(&str, T)> = rule
                 .names
                 .iter()
                 .map(|(i, name)| (name.as_str(), values[*i]))
                 .collect();
             check_constraint(
-                rule.resolved.holds(values),
+                rule.resolved.holds(&wide),
                 self.info.name.clone(),
                 rule.subject.clone(),
-                rule.requirement.clone(),
-                &named,
-            )?;
-            let named: Vec<(&str, f32)> = rule
-                .names
-                .iter()
-                .map(|(i, name)| (name.as_str(), values[*i] as f32))
-                .collect();
-            check_constraint(
-                rule.resolved.holds(&in_f32),
-                self.info.name.clone(),
-                rule.subject.clone(),
-                format!("{} in f32", rule.requirement),
+                format!("{}{suffix}", rule.requirement),
                 &named,
             )?;
         }
@@ -1178,16 +1187,37 @@ mod tests {
         assert_eq!(e.to_string(), generated.to_string());
         assert!(rrelu.with_params(&[0.25, 0.5]).is_ok());
 
-        // The f32 methods take the values rounded to f32, which must hold too: 1e-50
-        // is 0 in f32, where `a > 0` made every f32 result NaN.
+        // The f32 methods take the values rounded to f32. A value f32 cannot hold is
+        // refused, with or without a constraint, as a default would be: 1e-50 is 0 in
+        // f32, where `a > 0` made every f32 result NaN.
         let mut f = Dynamic::parse("F(x; a = 1) where a > 0 = sin(a * x) / a").expect("parses");
         let e = f.set_param("a", 1e-50).unwrap_err();
-        assert_eq!(e.to_string(), "F: a must be > 0 in f32, got 0");
+        assert_eq!(
+            e.to_string(),
+            "F: a rounds to 0 in f32 (its smallest positive value is about 1.4e-45), got 1e-50"
+        );
         assert_eq!(f.params(), [1.0]);
         f.set_param("a", 1e-30).expect("1e-30 is an f32");
         assert!(Activation::<f32>::forward(&f, 1.0).is_finite());
-        let e = f.with_params(&[1e-46]).unwrap_err();
-        assert!(e.to_string().ends_with("in f32, got 0"), "{e}");
+        let mut g = Dynamic::parse("G(x; b = 1) = x * sigmoid(b * x)").expect("parses");
+        let e = g.set_param("b", 1e39).unwrap_err();
+        assert!(
+            e.to_string().starts_with("G: b is out of range for f32"),
+            "{e}"
+        );
+        assert!(e.to_string().ends_with("got 1e39"), "{e}");
+        g.set_param("b", f64::INFINITY)
+            .expect("infinities are values");
+        // And the constraints must hold for the rounded values too: two values that
+        // differ in f64 and not in f32.
+        let h =
+            Dynamic::parse("H(x; lo = 0, hi = 1) where lo < hi = x * (hi - lo)").expect("parses");
+        let e = h.clone().with_params(&[1.0, 1.0 + 1e-12]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "H: lo must be < hi in f32, got lo = 1, hi = 1"
+        );
+        assert!(h.with_params(&[1.0, 1.001]).is_ok());
     }
 
     #[test]
