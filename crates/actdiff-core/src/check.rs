@@ -16,7 +16,9 @@
 //!   infinite in `f32` (`1e39`, past `f32::MAX`) or would round to 0 (`1e-50`, below
 //!   the smallest subnormal) changes the formula in `f32` code: an error, reported
 //!   with the formula's other errors. Numbers folded from literals (`1e20 * 1e20`)
-//!   are checked too, at their operator.
+//!   are checked too, at their operator, and so are those differentiation folds into
+//!   the derivative and the parameters' derivatives ([`derivatives`]), which f32 code
+//!   computes in f32 (the second derivative it computes in f64).
 //!   Subnormal numbers (`1e-40`) are accepted: `f32` keeps them, with less precision.
 
 use crate::attr::{Options, ALLOW_UNUSED_LEARN};
@@ -100,11 +102,21 @@ pub fn formula(
         ));
     }
     // Literals were checked as they were lowered; what remains is folded constants.
-    for &id in &reached {
-        if let Node::Const(bits) = g.node(id) {
-            errors.extend(number_in_f32(f64::from_bits(bits), g.span(id)));
+    errors.extend(constants_beyond_f32(g, &reached).filter_map(|(v, span)| number_in_f32(v, span)));
+}
+
+/// The constants among `nodes` that f32 cannot hold (see `f32_problem`), with their
+/// spans.
+fn constants_beyond_f32<'g>(
+    g: &'g Graph,
+    nodes: &'g [NodeId],
+) -> impl Iterator<Item = (f64, proc_macro2::Span)> + 'g {
+    nodes.iter().filter_map(move |&id| match g.node(id) {
+        Node::Const(bits) if f32_problem(f64::from_bits(bits)).is_some() => {
+            Some((f64::from_bits(bits), g.span(id)))
         }
-    }
+        _ => None,
+    })
 }
 
 /// Checks the numbers differentiation folded into the derivative and the parameter
@@ -116,19 +128,16 @@ pub fn derivatives(def: &crate::Definition, errors: &mut Vec<syn::Error>) {
     let roots: Vec<NodeId> = std::iter::once(def.derivative)
         .chain(def.param_derivatives.iter().copied())
         .collect();
-    for id in g.reachable(&roots) {
-        if let Node::Const(bits) = g.node(id) {
-            let v = f64::from_bits(bits);
-            if let Some(problem) = f32_problem(v) {
-                errors.push(syn::Error::new(
-                    g.span(id),
-                    format!(
-                        "the derivative holds the number {}, folded from the numbers here, which {problem}\nhelp: the definition compiles for f32 as well as f64; scale the formula's numbers so that their products fit f32",
-                        format_number(v)
-                    ),
-                ));
-            }
-        }
+    let reached = g.reachable(&roots);
+    for (v, span) in constants_beyond_f32(g, &reached) {
+        let problem = f32_problem(v).unwrap_or_default();
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "the derivative holds the number {}, folded from the formula's numbers here, which {problem}\nhelp: the definition compiles for f32 as well as f64; scale the formula's numbers so that their products fit f32",
+                format_number(v)
+            ),
+        ));
     }
 }
 
@@ -195,13 +204,16 @@ mod tests {
     #[test]
     fn numbers_folded_into_a_derivative_must_fit_f32() {
         // The formula's numbers fit; its derivative's product of them does not.
-        let e = crate::compile_str("F(x) = sigmoid(10 * (1e38 * x));").expect_err("1e39");
+        let src = "F(x) = sigmoid(10 * (1e38 * x));";
+        let e = crate::compile_str(src).expect_err("1e39");
         assert!(
             e.items[0]
                 .message
                 .starts_with("the derivative holds the number 1e39"),
             "{e}"
         );
+        // At the operation that brought the numbers together: `10 * (1e38 * x)`.
+        assert_eq!(e.items[0].range, 18..19, "{e}");
         let e = crate::compile_str("F(x) = 1e30 * exp(1e-20 * (1e-30 * x));").expect_err("1e-50");
         assert!(e.to_string().contains("rounds to 0 in f32"), "{e}");
         // A parameter's derivative too.

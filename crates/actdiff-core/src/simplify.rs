@@ -1,11 +1,14 @@
 //! Smart constructors: every node is built through these, so simplification happens
 //! as the graph grows and no pass ever sees an unsimplified node.
 //!
-//! Rules, all of which keep every finite result and every NaN:
+//! Rules, all of which keep every finite result and every NaN (but for the sign of
+//! one zero, noted below):
 //! - constant folding, only when the folded value is finite (a folded `ln(-1)` would
 //!   hide a mistake in the definition, so it stays as written);
 //! - identities that hold for every IEEE value: `a + 0`, `a - 0`, `a * 1`, `a / 1`,
-//!   `--a`, `a * -1`, `max(a, a)`, `if c { a } else { a }`, known conditions.
+//!   `--a`, `a * -1`, `max(a, a)`, `if c { a } else { a }`, known conditions, and
+//!   `a + a` → `2·a` (exact; the product rule's `cos·sin + sin·cos` then meets the
+//!   rules for `2·sin·cos`).
 //!   `a * 0` is not folded: it is NaN for infinite `a`. The differentiator never
 //!   builds such products because it tracks structural zeros instead;
 //! - a product with a select that has a literal 0 branch moves into the select
@@ -16,7 +19,11 @@
 //!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
 //!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`,
 //!   `exp(-(u * u))` and `exp(-powi(u, 2))` → `gauss(u)`, `1 + 2·sin(u)·cos(u)` →
-//!   `sin2x1p(u)`, `cos(u)² - sin(u)²` → `cos2x(u)`, and snake's gradient in its
+//!   `sin2x1p(u)`, `cos(u)² - sin(u)²` → `cos2x(u)`, the half-angle forms
+//!   `1 + cos(u)` → `2·cos(u/2)²`, `1 - cos(u)` → `2·sin(u/2)²` and `cos(u) - 1` →
+//!   `-2·sin(u/2)²` (which is -0 at u = 0, where `cos(u) - 1` is +0; each is about an
+//!   ULP less accurate than the plain sum far from its roots, and exact to a few ULP
+//!   beside them, where the sum cancels), and snake's gradient in its
 //!   parameter, `2·sin(t)·cos(t)·y - sin(t)²/p` with `t = p·y`, →
 //!   `2·sin(t)·(xcos_halfsin(t) + mul_err(p, y)·cos(t))/p`;
 //! - a constant added to a select with a literal 0 branch moves into it
