@@ -19,7 +19,8 @@
 //!   `exp(u) - 1` → `expm1(u)`, `a / (1 + exp(-u))` → `a * sigmoid(u)`,
 //!   `1 - sigmoid(u)` → `sigmoid(-u)`, `1 - tanh(u)²` → `sech2(u)`,
 //!   `exp(-(u * u))` and `exp(-powi(u, 2))` → `gauss(u)`, `1 + 2·sin(u)·cos(u)` →
-//!   `sin2x1p(u)`, `cos(u)² - sin(u)²` → `cos2x(u)`, the half-angle forms
+//!   `sin2x1p(u)` and `1 - 2·sin(u)·cos(u)` → `sin2x1p(-u)`, `cos(u)² - sin(u)²` →
+//!   `cos2x(u)`, the half-angle forms
 //!   `1 + cos(u)` → `2·cos(u/2)²`, `1 - cos(u)` → `2·sin(u/2)²` and `cos(u) - 1` →
 //!   `-2·sin(u/2)²` (which is -0 at u = 0, where `cos(u) - 1` is +0; each is about an
 //!   ULP less accurate than the plain sum far from its roots, and exact to a few ULP
@@ -106,17 +107,18 @@ impl Graph {
         if self.is_const(b, 0.0) {
             return a;
         }
+        // u + u = 2·u, exactly; the product rule gives such sums (`sin(x) * sin(x)`'s
+        // derivative `cos·sin + sin·cos`, and `cos(x) * cos(x)`'s `-sin·cos - cos·sin`),
+        // which the rules for products then see.
+        if a == b && self.as_const(a).is_none() {
+            let two = self.constant(2.0, span);
+            return self.mul(two, a, span);
+        }
         if let Node::Neg(nb) = self.node(b) {
             return self.sub(a, nb, span);
         }
         if let Node::Neg(na) = self.node(a) {
             return self.sub(b, na, span);
-        }
-        // u + u = 2·u, exactly; the product rule gives such sums (`sin(x) * sin(x)`'s
-        // derivative `cos·sin + sin·cos`), which the rules for products then see.
-        if a == b && self.as_const(a).is_none() {
-            let two = self.constant(2.0, span);
-            return self.mul(two, a, span);
         }
         for (c, other) in [(a, b), (b, a)] {
             if self.as_const(c).is_none() {
@@ -267,6 +269,12 @@ impl Graph {
             if let Node::Call(Func::Cos, u) = self.node(b) {
                 return self.twice_square_of_half(Func::Sin, u, span);
             }
+            // 1 - 2·sin(t)·cos(t) = 1 + sin(-2t) (`x + cos(x)²`'s derivative), which
+            // cancels near its double roots as `1 + sin(2t)` does.
+            if let Some(t) = self.two_sin_cos(b) {
+                let nt = self.neg(t, span);
+                return self.call(Func::Sin2x1p, nt, span);
+            }
             if let Some(t) = self.square_of(b) {
                 if let Node::Call(Func::Tanh, u) = self.node(t) {
                     return self.call(Func::Sech2, u, span);
@@ -350,8 +358,14 @@ impl Graph {
         if let (Node::Neg(na), Node::Neg(nb)) = (self.node(a), self.node(b)) {
             return self.mul(na, nb, span);
         }
+        // A negation comes out of either factor, so that `-a·b` and `a·-b` are one
+        // node.
         if let Node::Neg(nb) = self.node(b) {
             let m = self.mul(a, nb, span);
+            return self.neg(m, span);
+        }
+        if let Node::Neg(na) = self.node(a) {
+            let m = self.mul(na, b, span);
             return self.neg(m, span);
         }
         if let Some((call, rest, other)) = self.product_with_fused(a, b) {

@@ -21,6 +21,8 @@ activation! {
     StableLog1p(x) = log1p(x * x);
     SquareAsProduct(x) = x + sin(x) * sin(x);
     SquareAsPower(x) = x + powi(sin(x), 2);
+    CosineSquareAsProduct(x) = x + cos(x) * cos(x);
+    CosineSquareAsPower(x) = x + powi(cos(x), 2);
     SineRamp(x) = x + sin(x);
     CosineWell(x) = 1 - cos(x);
 }
@@ -36,6 +38,27 @@ fn a_square_written_as_a_product_has_the_stable_derivative() {
     for x in points() {
         let (a, b) = (SquareAsProduct.derivative(x), SquareAsPower.derivative(x));
         assert_eq!(a.to_bits(), b.to_bits(), "at {x}");
+    }
+    // With cosine, `1 - 2·sin·cos` = `1 + sin(-2x)` in either spelling (the product's
+    // derivative was `1 + (-sin·cos - cos·sin)`), accurate beside its double roots
+    // π/4 + kπ: against f64, where `1 - sin(2x)` keeps 39 bits there.
+    assert_eq!(
+        CosineSquareAsProduct.info().derivative,
+        CosineSquareAsPower.info().derivative
+    );
+    let quarter = std::f64::consts::FRAC_PI_4;
+    for x in [
+        quarter + 5e-3,
+        quarter - 2e-3,
+        quarter + 3.0 * std::f64::consts::PI + 1e-3,
+    ] {
+        let xf = x as f32;
+        let want = 1.0 - (2.0 * f64::from(xf)).sin();
+        let got = f64::from(CosineSquareAsProduct.derivative(xf));
+        assert!(
+            (got - want).abs() <= 4.0 * f64::from(f32::EPSILON) * want,
+            "at {xf}: {got} against {want}"
+        );
     }
 }
 
