@@ -102,19 +102,16 @@ pub fn formula(
         ));
     }
     // Literals were checked as they were lowered; what remains is folded constants.
-    errors.extend(constants_beyond_f32(g, &reached).filter_map(|(v, span)| number_in_f32(v, span)));
+    errors.extend(constants(g, &reached).filter_map(|(v, span)| number_in_f32(v, span)));
 }
 
-/// The constants among `nodes` that f32 cannot hold (see `f32_problem`), with their
-/// spans.
-fn constants_beyond_f32<'g>(
+/// The constants among `nodes`, with their spans.
+fn constants<'g>(
     g: &'g Graph,
     nodes: &'g [NodeId],
 ) -> impl Iterator<Item = (f64, proc_macro2::Span)> + 'g {
     nodes.iter().filter_map(move |&id| match g.node(id) {
-        Node::Const(bits) if f32_problem(f64::from_bits(bits)).is_some() => {
-            Some((f64::from_bits(bits), g.span(id)))
-        }
+        Node::Const(bits) => Some((f64::from_bits(bits), g.span(id))),
         _ => None,
     })
 }
@@ -129,16 +126,17 @@ pub fn derivatives(def: &crate::Definition, errors: &mut Vec<syn::Error>) {
         .chain(def.param_derivatives.iter().copied())
         .collect();
     let reached = g.reachable(&roots);
-    for (v, span) in constants_beyond_f32(g, &reached) {
-        let problem = f32_problem(v).unwrap_or_default();
-        errors.push(syn::Error::new(
-            span,
-            format!(
-                "the derivative holds the number {}, folded from the formula's numbers here, which {problem}\nhelp: the definition compiles for f32 as well as f64; scale the formula's numbers so that their products fit f32",
-                format_number(v)
-            ),
-        ));
-    }
+    errors.extend(constants(g, &reached).filter_map(|(v, span)| {
+        f32_problem(v).map(|problem| {
+            syn::Error::new(
+                span,
+                format!(
+                    "the derivative holds the number {}, folded from the formula's numbers here, which {problem}\nhelp: the definition compiles for f32 as well as f64; scale the formula's numbers so that their products fit f32",
+                    format_number(v)
+                ),
+            )
+        })
+    }));
 }
 
 #[cfg(test)]
