@@ -447,9 +447,12 @@ activation! {
     /// are 1, 0 and 0 at ±inf).
     ///
     #[doc = include_str!("../../../docs/plots/snake.svg")]
-    // x - x <= 0 holds for every finite x and fails at ±inf (and NaN), where sin has
-    // no value: the bounded term drops out there, so the limit ±inf is the value,
-    // where the formula alone was NaN and the rule for that took the value at ±MAX.
+    // u - u <= 0 holds for every finite u = alpha·x and fails at ±inf (and NaN), where
+    // sin has no value: the bounded term drops out there, so the limit ±inf is the
+    // value at x = ±inf, where the formula alone was NaN and the rule for that took
+    // the value at ±MAX; and where alpha·x overflows for a finite x (|alpha| > 1), the
+    // value is x to within 1/|alpha| (x - x <= 0 let sin(±inf) = NaN through there:
+    // snake(1e308) with alpha = 2 was NaN in every method).
     //
     // u = alpha·x rounds (by e = mul_err(alpha, x), exact; 0 for alpha = 1), and near
     // the roots of f' = 1 + sin(2u), f'' and the gradient in alpha that rounding
@@ -468,7 +471,7 @@ activation! {
     pub Snake(x; learn alpha = 1) where alpha != 0 = {
         let u = alpha * x;
         let e = mul_err(alpha, x);
-        let finite = x - x <= 0;
+        let finite = u - u <= 0;
         let corrected = u > -1048576 && u < 1048576 && x > -1e30 && x < 1e30;
         x + (if finite { powi(sin(u), 2) / alpha } else { 0 })
             + (if corrected { 2 * sin(u) * cos(u) * e / alpha } else { 0 })
