@@ -533,6 +533,34 @@ fn normalized(name: &str) -> String {
         .collect()
 }
 
+/// What a number must be, if `text` names one that `T` cannot hold: a finite number
+/// that parses to ±inf, or a nonzero one that parses to 0 (`1e39` and `1e-50` in
+/// f32). Parsing would turn them into another parameter silently, or into a
+/// constraint's error about a value the text does not hold ("alpha must be != 0, got
+/// 0" for `alpha=1e-50`); `Dynamic` refuses them the same way.
+fn range_problem<T: Real>(text: &str, parsed: T) -> Option<String> {
+    let ty = std::any::type_name::<T>();
+    let (largest, smallest) = if T::from_f64(1e39).to_f64().is_infinite() {
+        ("3.4e38", "1.4e-45")
+    } else {
+        ("1.8e308", "4.9e-324")
+    };
+    let text = text.to_ascii_lowercase();
+    let v = parsed.to_f64();
+    let mantissa = text.split('e').next().unwrap_or_default();
+    if v.is_infinite() && !text.contains("inf") {
+        Some(format!(
+            "a number within {ty}'s range (its largest value is about {largest})"
+        ))
+    } else if v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        Some(format!(
+            "a number that does not round to 0 in {ty} (its smallest positive value is about {smallest})"
+        ))
+    } else {
+        None
+    }
+}
+
 impl<T: Real + FromStr> FromStr for Builtin<T> {
     type Err = ParseBuiltinError;
 
@@ -650,12 +678,17 @@ impl<T: Real + FromStr> FromStr for Builtin<T> {
                 });
             }
             given[index] = true;
-            values[index] = value.parse().map_err(|_| ParseBuiltinError::InvalidValue {
+            let invalid = |expected: String| ParseBuiltinError::InvalidValue {
                 activation: entry.name,
                 parameter,
                 value: value.to_string(),
-                expected: "a number".to_string(),
-            })?;
+                expected,
+            };
+            let parsed: T = value.parse().map_err(|_| invalid("a number".to_string()))?;
+            if let Some(expected) = range_problem(value, parsed) {
+                return Err(invalid(expected));
+            }
+            values[index] = parsed;
         }
         (entry.make)(&values).map_err(|e| {
             ParseBuiltinError::Constraint(ParamError::new(

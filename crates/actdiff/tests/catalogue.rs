@@ -760,6 +760,43 @@ fn bad_names_parameters_and_values_say_what_is_valid() {
     assert_eq!(error("elu(1,,2)"), "empty argument in `elu(1,,2)`");
 }
 
+/// A value the type cannot hold is refused, not made ±inf or 0 (which became another
+/// parameter, or a constraint's error about a value the text does not hold), as
+/// `Dynamic` refuses it; written infinities and zeros are values.
+#[test]
+fn values_out_of_the_types_range_are_parse_errors() {
+    assert_eq!(
+        error("leaky_relu(negative_slope=1e39)"),
+        "`negative_slope` of `leaky_relu` must be a number within f32's range (its largest value is about 3.4e38), got `1e39`"
+    );
+    assert_eq!(
+        error("celu(alpha=-1e-50)"),
+        "`alpha` of `celu` must be a number that does not round to 0 in f32 (its smallest positive value is about 1.4e-45), got `-1e-50`"
+    );
+    let wide = |text: &str| match text.parse::<Builtin<f64>>() {
+        Ok(b) => panic!("{text} parsed as {b}"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(
+        wide("snake(alpha=1e-400)"),
+        "`alpha` of `snake` must be a number that does not round to 0 in f64 (its smallest positive value is about 4.9e-324), got `1e-400`"
+    );
+    assert!(wide("elu(alpha=2e308)").contains("within f64's range"));
+    // f64 holds what f32 does not; written infinities and zeros are values.
+    let b: Builtin<f64> = "leaky_relu(negative_slope=1e39)"
+        .parse()
+        .expect("f64 holds it");
+    assert_eq!(b.param(0), 1e39);
+    for text in [
+        "leaky_relu(negative_slope=inf)",
+        "leaky_relu(negative_slope=-Infinity)",
+        "leaky_relu(negative_slope=0.0e-50)",
+        "leaky_relu(negative_slope=1e-45)",
+    ] {
+        assert!(text.parse::<Builtin>().is_ok(), "{text}");
+    }
+}
+
 #[test]
 fn constraint_violations_are_parse_errors() {
     assert_eq!(error("celu(alpha=0)"), "celu: alpha must be != 0, got 0");
