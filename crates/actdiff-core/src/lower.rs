@@ -319,6 +319,10 @@ impl Lower<'_> {
                 }
                 None => Val::Num(self.g.constant(v, span)),
             },
+            Some(v) if v.is_nan() => self.error(
+                span,
+                format!("number literal {}", crate::syntax::UNDERFLOWS_F64),
+            ),
             _ => self.error(span, "number literal out of range for f64"),
         }
     }
@@ -741,6 +745,37 @@ mod tests {
             errors("F(x) = mul_err(x)")[0].contains("`mul_err` takes 2 arguments but 1 was given")
         );
         assert!(errors("F(x) = mulerr(x, x)")[0].contains("did you mean `mul_err`?"));
+    }
+
+    /// A nonzero literal that f64 rounds to 0 is refused where it is written (it
+    /// was a silent 0: `x * 1e-400` compiled to `0 * x`), as one past f64's range is;
+    /// zeros however written are values.
+    #[test]
+    fn literals_that_f64_rounds_to_zero() {
+        let want = "rounds to 0 in f64 (its smallest positive value is about 4.9e-324)";
+        assert_eq!(
+            errors("F(x) = x * 1e-400"),
+            [format!("number literal {want}")]
+        );
+        assert_eq!(
+            errors("F(x) = x * -1e-400"),
+            [format!("number literal {want}")]
+        );
+        assert_eq!(
+            errors("F(x; a = 1e-400) = a * x"),
+            [format!("default of `a` {want}")]
+        );
+        assert_eq!(
+            errors("F(x; a = 1) where a > 2.5e-999 = a * x"),
+            [format!("number literal {want}")]
+        );
+        for src in [
+            "F(x) = x * 0e-400",
+            "F(x) = x + 0.000e5",
+            "F(x) = x * 1e-45",
+        ] {
+            assert_eq!(errors(src), Vec::<String>::new(), "{src}");
+        }
     }
 
     #[test]

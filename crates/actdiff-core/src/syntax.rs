@@ -434,6 +434,10 @@ fn parse_operand(input: ParseStream) -> syn::Result<Operand> {
     };
     match literal_value(&expr) {
         Some(value) if value.is_finite() => Ok(Operand::Number { value, span }),
+        Some(value) if value.is_nan() => Err(syn::Error::new(
+            lit.span(),
+            format!("number literal {UNDERFLOWS_F64}"),
+        )),
         Some(_) => Err(syn::Error::new(
             lit.span(),
             "number literal out of range for f64",
@@ -478,6 +482,13 @@ fn parse_param(input: ParseStream, errors: &mut Vec<syn::Error>) -> syn::Result<
     let default_span = value.span();
     let default = match literal_value(&value) {
         Some(v) if v.is_finite() => v,
+        Some(v) if v.is_nan() => {
+            errors.push(syn::Error::new(
+                default_span,
+                format!("default of `{name}` {UNDERFLOWS_F64}"),
+            ));
+            f64::NAN
+        }
         Some(_) => {
             errors.push(syn::Error::new(
                 default_span,
@@ -538,12 +549,25 @@ fn is_suffixed_number(expr: &Expr) -> bool {
     }
 }
 
-/// The value of a number literal, possibly negated: `0.25`, `-1`, `1e-3`.
+/// Why a nonzero number literal that f64 rounds to 0 is refused.
+pub const UNDERFLOWS_F64: &str =
+    "rounds to 0 in f64 (its smallest positive value is about 4.9e-324)";
+
+/// The value of a number literal, possibly negated: `0.25`, `-1`, `1e-3`; ±inf for
+/// one past f64's range (`1e400`), NaN for a nonzero one that f64 rounds to 0
+/// (`1e-400`), which the callers report ([`UNDERFLOWS_F64`]): it would otherwise be
+/// a silent 0.
 pub fn literal_value(expr: &Expr) -> Option<f64> {
+    let value = |digits: &str| {
+        let v: f64 = digits.parse().ok()?;
+        let mantissa = digits.split(['e', 'E']).next().unwrap_or_default();
+        let nonzero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+        Some(if v == 0.0 && nonzero { f64::NAN } else { v })
+    };
     match expr {
         Expr::Lit(lit) => match &lit.lit {
-            syn::Lit::Int(i) if i.suffix().is_empty() => i.base10_digits().parse().ok(),
-            syn::Lit::Float(f) if f.suffix().is_empty() => f.base10_digits().parse().ok(),
+            syn::Lit::Int(i) if i.suffix().is_empty() => value(i.base10_digits()),
+            syn::Lit::Float(f) if f.suffix().is_empty() => value(f.base10_digits()),
             _ => None,
         },
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => literal_value(&u.expr).map(|v| -v),
