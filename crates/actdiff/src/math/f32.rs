@@ -296,8 +296,8 @@ pub fn exp(x: f32) -> f32 {
 /// rounding of `ln 2` costs about 2^-48), `e^r` by a degree-7 polynomial on
 /// `|r| <= 0.35` (relative error 2^-34.4, fitted by `tests/oracle/fit_exp_wide.py`), and
 /// `2^k` built in the exponent field. Against `exp_core`'s double-`f32` result widened
-/// to `f64` (2^-26) it takes fewer instructions (mish's f32 forward 0.86–0.94 -> 0.74–0.83
-/// ns at 2^20) and leaves the fused forms within 0.5014 ULP of the correctly rounded
+/// to `f64` (2^-26) it takes fewer instructions (mish's f32 forward 0.90–1.00 -> 0.78–0.81
+/// ns at 2^20, sigmoid's 0.79–0.85 -> 0.64–0.66; the performance log) and leaves the fused forms within 0.5014 ULP of the correctly rounded
 /// value (they were 0.67–0.96).
 #[inline(always)]
 pub(crate) fn exp_wide(x: f32) -> f64 {
