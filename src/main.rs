@@ -53,7 +53,7 @@ enum Command {
         /// A built-in's name or a definition, as for `show`.
         #[arg(required_unless_present = "docs")]
         target: Option<String>,
-        /// The file to write, `.svg` or `.png` [default: <name>.svg].
+        /// The file to write, `.svg` or `.png` [default: NAME.svg, NAME the activation's].
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// The x range, `a..b` [default: -4..4, widened to show the kinks within ±10].

@@ -21,6 +21,7 @@
 //! The crate never imports `proc_macro`: the macro crate is a thin shell over
 //! [`expand`], and everything here is tested on plain strings.
 
+#![warn(missing_docs)]
 pub mod attr;
 pub mod check;
 pub mod compiled;

@@ -18,7 +18,13 @@ use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, Token, Visibility};
 
-syn::custom_keyword!(learn);
+/// The `learn` keyword before a parameter's name.
+mod keyword {
+    // The macro's struct and field carry no docs of their own.
+    #![allow(missing_docs)]
+    syn::custom_keyword!(learn);
+}
+use keyword::learn;
 
 /// A parameter as declared: `learn alpha = 0.25`.
 #[derive(Clone, Debug)]

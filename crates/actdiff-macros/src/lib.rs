@@ -2,6 +2,7 @@
 //! converts between the compiler's token streams and `proc_macro2`'s. Use it
 //! through the `actdiff` crate, which re-exports it with the runtime it expands to.
 
+#![warn(missing_docs)]
 use proc_macro::TokenStream;
 
 /// Defines activation functions from their formulas. See the `actdiff` crate.

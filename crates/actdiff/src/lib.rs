@@ -98,6 +98,7 @@
 //! - Where an infinite input makes the formula NaN but the function has a limit, the
 //!   methods return it: `Mish.forward(-inf) = -0`, `Mish.derivative(inf) = 1`.
 
+#![warn(missing_docs)]
 // Generated code names this crate `::actdiff`, also inside the crate itself.
 extern crate self as actdiff;
 

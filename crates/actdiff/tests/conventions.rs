@@ -332,7 +332,7 @@ fn finite_inputs_and_parameters_give_no_nan() {
             let n = base.info().params.len();
             for i in 0..n {
                 for &v in values {
-                    let mut a = base.clone();
+                    let mut a = base;
                     if a.set_param(i, T::from_f64(v)).is_err() {
                         continue;
                     }
