@@ -162,15 +162,20 @@ impl Target {
         let mut params = self.params.clone();
         params[index] = value;
         match &self.source {
-            Source::Builtin(_, double) => {
-                let args: Vec<String> = self
-                    .info()
-                    .params
-                    .iter()
-                    .zip(&params)
-                    .map(|(p, v)| format!("{}={v:e}", p.name))
-                    .collect();
-                Target::parse(&format!("{}({})", double.name(), args.join(", ")))
+            // The built-in's own `set_param`, not its text parsed and compiled again:
+            // `check` asks for a target per difference quotient, and compiling
+            // snake's definition (its root windows) for each made `check snake` run
+            // for minutes.
+            Source::Builtin(single, double) => {
+                let (mut single, mut double) = (*single, *double);
+                let error = |e: actdiff::ParamError| format!("error: {e}");
+                double.set_param(index, value).map_err(error)?;
+                single.set_param(index, value as f32).map_err(error)?;
+                Ok(Target {
+                    source: Source::Builtin(single, double),
+                    definition: self.definition.clone(),
+                    params,
+                })
             }
             Source::Definition(d) => {
                 let dynamic = (**d)

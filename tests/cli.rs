@@ -166,6 +166,23 @@ fn check_passes_for_mish() {
     assert!(out.contains("all checks pass"), "{out}");
 }
 
+/// Built-ins with parameters, snake's among them: `check` takes a difference quotient
+/// in each parameter, and compiled the built-in's definition again for each one
+/// (snake's for minutes; it now sets the parameter on the built-in).
+#[test]
+fn check_passes_for_builtins_with_parameters() {
+    for name in [
+        "snake",
+        "celu(alpha=0.3)",
+        "softplus(beta=2, threshold=10)",
+        "prelu",
+    ] {
+        let (ok, out, err) = run(&["check", name]);
+        assert!(ok, "{name}: {out}{err}");
+        assert!(out.contains("vs difference in"), "{name}: {out}");
+    }
+}
+
 #[test]
 fn check_fails_on_a_nan_leak() {
     // Without the built-in `tanhexp`'s linear branch, `exp` overflows and the
