@@ -196,8 +196,10 @@ fn diff(expression: &str, order: u32, wrt: Option<&str>) -> Result<(), String> {
 
 fn expand(definition: &str) -> Result<(), String> {
     let text = as_definition(definition);
-    // Report errors with a caret under the text, as `show` and `diff` do.
-    compile_str(&text).map_err(|e| e.to_string())?;
+    // Report errors with a caret under the text, as `show` and `diff` do, with the
+    // macro's own rules for the Rust items it makes (a lowercase activation name was
+    // printed as a `compile_error!` with exit status 0).
+    actdiff_core::compile_str_as_items(&text).map_err(|e| e.to_string())?;
     let tokens = proc_macro2::TokenStream::from_str(&text).map_err(|e| e.to_string())?;
     let file: syn::File = syn::parse2(actdiff_core::expand(tokens)).map_err(|e| e.to_string())?;
     print!("{}", prettyplease::unparse(&file));

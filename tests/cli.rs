@@ -67,6 +67,12 @@ fn show_and_expand() {
         out.contains("fn derivative_finite(&self, x: T) -> T"),
         "{out}"
     );
+    // The macro's rules for the items it makes: an error with a caret and a failing
+    // status, not a `compile_error!` printed as the expansion.
+    let (ok, out, err) = run(&["expand", "pub relu(x) = max(0, x);"]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("start it with an uppercase letter"), "{err}");
+    assert!(err.contains("^^^^"), "{err}");
 }
 
 #[test]

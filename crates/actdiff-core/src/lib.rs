@@ -214,6 +214,18 @@ pub fn expand(tokens: TokenStream) -> TokenStream {
 /// Compiles definitions given as text, for run-time use and tools. Errors carry byte
 /// ranges into `source` and render with a snippet.
 pub fn compile_str(source: &str) -> Result<Vec<Definition>, Diagnostics> {
+    compile_text(source, false)
+}
+
+/// As [`compile_str`], with the rules `activation!` adds for the Rust items it makes
+/// (an activation's name is a type's, a parameter's is not: see [`compile`]), so
+/// that a tool showing what the macro expands to reports what the macro would
+/// (`pub relu(x) = ...` is an error here and not in [`compile_str`]).
+pub fn compile_str_as_items(source: &str) -> Result<Vec<Definition>, Diagnostics> {
+    compile_text(source, true)
+}
+
+fn compile_text(source: &str, rust_items: bool) -> Result<Vec<Definition>, Diagnostics> {
     let fail = |items| Diagnostics {
         source: source.to_string(),
         items,
@@ -227,7 +239,7 @@ pub fn compile_str(source: &str) -> Result<Vec<Definition>, Diagnostics> {
     })?;
     let mut defs = Vec::new();
     let mut items = Vec::new();
-    for outcome in compile_for(tokens, false) {
+    for outcome in compile_for(tokens, rust_items) {
         match outcome.result {
             Ok(d) => defs.push(d),
             Err(errors) => items.extend(errors.iter().flat_map(Diagnostic::from_syn)),

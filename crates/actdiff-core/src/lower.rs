@@ -201,7 +201,7 @@ impl Lower<'_> {
                 ),
                 _ => self.error(
                     e.span(),
-                    "`*` dereference is not supported: a definition's values are numbers, not references",
+                    "`*` dereference is not supported: a definition's values are numbers, not references\nhelp: `**` is not a power in Rust: write `powi(u, 2)` for an integer power or `pow(u, v)`",
                 ),
             },
             Expr::Binary(b) => self.binary(b),
@@ -740,6 +740,9 @@ mod tests {
         assert!(errors("F(x) = y")[0].contains("unknown name `y`"));
         assert!(errors("F(x) = tanh(x, x)")[0].contains("`tanh` takes 1 argument but 2 were given"));
         assert!(errors("F(x) = x ^ 2")[0].contains("not a power"));
+        assert!(
+            errors("F(x) = x ** 2")[0].contains("`**` is not a power in Rust: write `powi(u, 2)`")
+        );
         assert!(errors("F(x) = powi(x, 1.5)")[0].contains("integer literal"));
         assert!(
             errors("F(x) = mul_err(x)")[0].contains("`mul_err` takes 2 arguments but 1 was given")
