@@ -18,7 +18,13 @@ struct Args {
     options: Options,
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
     actdiff_cli::quiet_on_closed_pipe();
-    report(&Args::parse().options, "throughput example");
+    match report(&Args::parse().options, "throughput example") {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

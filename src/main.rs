@@ -260,10 +260,7 @@ fn main() -> ExitCode {
                 Err(format!("check: {} check(s) failed", report.failures))
             }
         }),
-        Some(Command::Bench { options }) => {
-            throughput::report(&options, "bench");
-            Ok(())
-        }
+        Some(Command::Bench { options }) => throughput::report(&options, "bench"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

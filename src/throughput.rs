@@ -219,16 +219,23 @@ fn cpu_model() -> String {
 
 /// Runs the report: a header line naming the machine, then one line per op, size
 /// and type. `source` names the program in the header (`bench`, `throughput example`).
-pub fn report(options: &Options, source: &str) {
+///
+/// # Errors
+/// When `--filter` selects no op but the copy (`--filter nosuchop`, or a built-in's
+/// name without `--catalogue`): the report then printed only the copy's lines.
+pub fn report(options: &Options, source: &str) -> Result<(), String> {
     // A filter selects the ops whose name starts with it (`relu`: relu.fwd and
     // relu.bwd, not prelu) or whose direction part contains it (`bwd`).
+    let matched = std::cell::Cell::new(false);
     let selected = |name: &str| {
         let direction = name.split_once('.').map_or("", |(_, d)| d);
-        options.filter.is_empty()
+        let hit = options.filter.is_empty()
             || options
                 .filter
                 .iter()
-                .any(|f| name.starts_with(f.as_str()) || direction.contains(f.as_str()))
+                .any(|f| name.starts_with(f.as_str()) || direction.contains(f.as_str()));
+        matched.set(matched.get() || hit);
+        hit
     };
     println!(
         "# actdiff {} ({source}), {}: {}, {}, single-threaded; median of {REPS} after a warm-up",
@@ -242,5 +249,19 @@ pub fn report(options: &Options, source: &str) {
     }
     for k in &options.sizes {
         run::<f64>("float64", *k, &selected, options.catalogue);
+    }
+    if matched.get() || options.sizes.is_empty() {
+        Ok(())
+    } else {
+        let catalogue = if options.catalogue {
+            ""
+        } else {
+            " (the other built-ins need --catalogue)"
+        };
+        Err(format!(
+            "error: --filter {} matches no op: the ops are relu, leaky, prelu and mish{catalogue}, \
+             each .fwd and .bwd",
+            options.filter.join(",")
+        ))
     }
 }

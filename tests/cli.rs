@@ -230,6 +230,20 @@ fn bench_prints_the_peers_line_format() {
     );
 }
 
+/// A filter that selects nothing is an error, not a report of the copy alone.
+#[test]
+fn bench_refuses_a_filter_that_selects_nothing() {
+    let (ok, _, err) = run(&["bench", "--sizes", "4", "--filter", "nosuchop"]);
+    assert!(!ok);
+    assert!(err.contains("--filter nosuchop matches no op"), "{err}");
+    let (ok, _, err) = run(&["bench", "--sizes", "4", "--filter", "gelu"]);
+    assert!(!ok);
+    assert!(err.contains("need --catalogue"), "{err}");
+    let (ok, out, err) = run(&["bench", "--sizes", "4", "--filter", "gelu", "--catalogue"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("actdiff gelu.fwd"), "{out}");
+}
+
 #[test]
 fn a_closed_pipe_ends_the_tool_quietly() {
     // The reader goes away before the tool writes its first line, as `| head` does
