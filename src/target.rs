@@ -63,6 +63,20 @@ impl Target {
             // `leaky_relu(negative_slop=0.2)`), is better told what is wrong with it
             // as a built-in than as an expression.
             Err(_) if names_builtin(&not_builtin) => return Err(format!("error: {not_builtin}")),
+            // Several definitions: the library's hint (`Dynamic::parse_all`) is not for
+            // a user of the tool.
+            Err(_) if Dynamic::parse_all(&source).is_ok_and(|all| all.len() > 1) => {
+                let names: Vec<String> = Dynamic::parse_all(&source)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|d| format!("`{}`", d.info().name))
+                    .collect();
+                return Err(format!(
+                    "error: give one definition at a time; this text has {}: {}",
+                    names.len(),
+                    names.join(", ")
+                ));
+            }
             Err(e) => return Err(e.to_string()),
         };
         let definition = compile_str(&source)

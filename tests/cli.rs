@@ -152,6 +152,13 @@ fn plot_and_check_show_definition_errors_with_a_caret() {
         assert!(err.contains("error: unknown function `tahn`"), "{err}");
         assert!(err.contains("^^^^"), "{err}");
     }
+    // Several definitions: one at a time, in the tool's words, not the library's.
+    let (ok, _, err) = run(&["show", "A(x) = x; B(x) = x * x"]);
+    assert!(!ok);
+    assert!(
+        err.contains("give one definition at a time; this text has 2: `A`, `B`"),
+        "{err}"
+    );
     // A misspelt built-in is told as one.
     let (ok, _, err) = run(&["check", "leaky_relu(negative_slop=0.2)"]);
     assert!(!ok);
