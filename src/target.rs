@@ -65,19 +65,18 @@ impl Target {
             Err(_) if names_builtin(&not_builtin) => return Err(format!("error: {not_builtin}")),
             // Several definitions: the library's hint (`Dynamic::parse_all`) is not for
             // a user of the tool.
-            Err(_) if Dynamic::parse_all(&source).is_ok_and(|all| all.len() > 1) => {
-                let names: Vec<String> = Dynamic::parse_all(&source)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|d| format!("`{}`", d.info().name))
-                    .collect();
-                return Err(format!(
-                    "error: give one definition at a time; this text has {}: {}",
-                    names.len(),
-                    names.join(", ")
-                ));
-            }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => match Dynamic::parse_all(&source) {
+                Ok(all) if all.len() > 1 => {
+                    let names: Vec<String> =
+                        all.iter().map(|d| format!("`{}`", d.info().name)).collect();
+                    return Err(format!(
+                        "error: give one definition at a time; this text has {}: {}",
+                        names.len(),
+                        names.join(", ")
+                    ));
+                }
+                _ => return Err(e.to_string()),
+            },
         };
         let definition = compile_str(&source)
             .map_err(|e| e.to_string())?

@@ -559,6 +559,14 @@ fn is_suffixed_number(expr: &Expr) -> bool {
 pub const UNDERFLOWS_F64: &str =
     "rounds to 0 in f64 (its smallest positive value is about 4.9e-324)";
 
+/// Whether a decimal number's digits before its exponent include a nonzero one
+/// (`1e-400`, `-2.5E-999`; not `0.000e5`): a number that parses to 0 then was rounded
+/// to it. Shared by the literals here and `Builtin`'s parameter values.
+pub fn nonzero_mantissa(text: &str) -> bool {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or_default();
+    mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))
+}
+
 /// The value of a number literal, possibly negated: `0.25`, `-1`, `1e-3`; ±inf for
 /// one past f64's range (`1e400`), NaN for a nonzero one that f64 rounds to 0
 /// (`1e-400`), which the callers report ([`UNDERFLOWS_F64`]): it would otherwise be
@@ -566,9 +574,11 @@ pub const UNDERFLOWS_F64: &str =
 pub fn literal_value(expr: &Expr) -> Option<f64> {
     let value = |digits: &str| {
         let v: f64 = digits.parse().ok()?;
-        let mantissa = digits.split(['e', 'E']).next().unwrap_or_default();
-        let nonzero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
-        Some(if v == 0.0 && nonzero { f64::NAN } else { v })
+        Some(if v == 0.0 && nonzero_mantissa(digits) {
+            f64::NAN
+        } else {
+            v
+        })
     };
     match expr {
         Expr::Lit(lit) => match &lit.lit {

@@ -540,19 +540,17 @@ fn normalized(name: &str) -> String {
 /// 0" for `alpha=1e-50`); `Dynamic` refuses them the same way.
 fn range_problem<T: Real>(text: &str, parsed: T) -> Option<String> {
     let ty = std::any::type_name::<T>();
-    let (largest, smallest) = if T::from_f64(1e39).to_f64().is_infinite() {
+    let (largest, smallest) = if T::SINGLE {
         ("3.4e38", "1.4e-45")
     } else {
         ("1.8e308", "4.9e-324")
     };
-    let text = text.to_ascii_lowercase();
     let v = parsed.to_f64();
-    let mantissa = text.split('e').next().unwrap_or_default();
-    if v.is_infinite() && !text.contains("inf") {
+    if v.is_infinite() && !text.to_ascii_lowercase().contains("inf") {
         Some(format!(
             "a number within {ty}'s range (its largest value is about {largest})"
         ))
-    } else if v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+    } else if v == 0.0 && actdiff_core::syntax::nonzero_mantissa(text) {
         Some(format!(
             "a number that does not round to 0 in {ty} (its smallest positive value is about {smallest})"
         ))

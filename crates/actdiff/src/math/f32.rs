@@ -301,9 +301,7 @@ pub fn exp(x: f32) -> f32 {
 /// value (they were 0.67–0.96).
 #[inline(always)]
 pub(crate) fn exp_wide(x: f32) -> f64 {
-    use crate::math::f64::fma;
-    /// `1.5 · 2^52`: adding it rounds to an integer held in the low mantissa bits.
-    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    use crate::math::f64::{fma, pow2i, MAGIC};
     const C: [f64; 8] = [
         0.999_999_999_958_587_5,
         1.000_000_000_262_95,
@@ -322,9 +320,7 @@ pub(crate) fn exp_wide(x: f32) -> f64 {
     for c in C[..7].iter().rev() {
         p = fma(p, r, *c);
     }
-    // t's low mantissa bits hold k; adding 1023 there and shifting them into the
-    // exponent field gives 2^k (|k| <= 150).
-    p * f64::from_bits((t + 1023.0).to_bits() << 52)
+    p * pow2i(k)
 }
 
 /// `2^n` as an `f64`, built in its exponent field (`-1022 <= n <= 1023`; the callers'

@@ -82,7 +82,7 @@ fn with_sign_of(a: f64, x: f64) -> f64 {
 }
 
 /// `1.5 * 2^52`: adding it rounds any `|v| < 2^51` to an integer held in the low mantissa bits.
-const MAGIC: f64 = 6755399441055744.0;
+pub(crate) const MAGIC: f64 = 6755399441055744.0;
 /// `2^52`: from here on every `f64` is an integer.
 const TWO52: f64 = 4503599627370496.0;
 
@@ -94,7 +94,7 @@ fn round_int(v: f64) -> f64 {
 
 /// `2^n` for an integral float `n` in `[-1022, 1023]`, built in the exponent field.
 #[inline(always)]
-fn pow2i(n: f64) -> f64 {
+pub(crate) fn pow2i(n: f64) -> f64 {
     // The low 12 bits of MAGIC's pattern are zero, so after the shift only n + 1023 remains.
     f64::from_bits((n + (MAGIC + 1023.0)).to_bits() << 52)
 }
