@@ -293,9 +293,10 @@ pub(crate) fn exp_wide(x: f32) -> f64 {
 }
 
 /// [`exp_wide`]'s computation for an `f64` argument in `[-330, 104]` (`2^k` stays
-/// normal; `k·ln 2`'s rounding costs at most 2^-47), for [`gauss_wide`]'s `-u²`.
+/// normal; `k·ln 2`'s rounding costs at most 2^-47), for [`gauss_wide`]'s `-u²` and
+/// the fused `sech2_exp`'s `-2e^x`.
 #[inline(always)]
-fn exp_wide_core(xd: f64) -> f64 {
+pub(crate) fn exp_wide_core(xd: f64) -> f64 {
     use crate::math::f64::{fma, pow2i, MAGIC};
     const C: [f64; 8] = [
         0.999_999_999_958_587_5,
