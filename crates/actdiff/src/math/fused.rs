@@ -62,27 +62,6 @@ macro_rules! sech2 {
     };
 }
 
-/// `sech2(exp(x))`: for `x > 1` the fused form (`e^x` carried beyond the type's
-/// precision into `exp(-2e^x)`, whose relative error is `2e^x` times that of `e^x`:
-/// tanhexp'' was 55 ULP off at x = 3.64 in f32 and 138 at x = 5.35 in f64), below the
-/// plain composition. The refine pass's f64 interpreter computes it the same way
-/// (`actdiff_core::eval`), so that its windows are judged against what runs.
-macro_rules! sech2_exp {
-    ($t:ident, |$x:ident| $far:block) => {
-        /// `sech(e^x)²`, accurate where `e^x` is large.
-        #[inline(always)]
-        pub fn sech2_exp($x: $t) -> $t {
-            let near = sech2(exp($x));
-            let far = $far;
-            if $x > 1.0 {
-                far
-            } else {
-                near
-            }
-        }
-    };
-}
-
 /// Fused forms in `f32`, finished in `f64`.
 pub mod f32 {
     use crate::math::f32::{exp, exp_wide, exp_wide_core};
@@ -175,9 +154,26 @@ pub mod f64 {
     sech2!(f64);
 
     // The argument stops at 30, past which the value is 0 already.
-    sech2_exp!(f64, |x| {
-        crate::math::f64::sech2_of_exp_large(x.min(30.0))
-    });
+    /// `sech(e^x)²`, accurate where `e^x` is large: for `x > 1` the fused form (`e^x`
+    /// carried beyond the type's precision into `exp(-2e^x)`, whose relative error is
+    /// `2e^x` times that of `e^x`: tanhexp'' was 138 ULP off at x = 5.35), below the
+    /// plain composition. The refine pass's f64 interpreter computes it the same way
+    /// (`actdiff_core::eval`), so that its windows are judged against what runs.
+    // Both forms are computed for every lane, so each gets, where the other is taken,
+    // an argument that keeps its steps normal: the composition's exp(-2e^x) and the
+    // fused form's e^(-2e^x) go subnormal above x = 5.87 and stay there (clamped) to
+    // the 0 past 5.9223, and the subnormal arithmetic on those lanes cost tanhexp's f64
+    // backward 10% (16.6–18.1 -> 15.2–15.6 ns per element at 2^20, two alternating
+    // runs; its forward takes 4.5–4.8).
+    #[inline(always)]
+    pub fn sech2_exp(x: f64) -> f64 {
+        use crate::math::f64::sel;
+        let near = sech2(exp(sel(x > 1.0, 1.0, x)));
+        // 4e^(-2e^x) is below half the smallest subnormal from x = 5.9223 on.
+        let gone = x > 5.93;
+        let far = crate::math::f64::sech2_of_exp_large(sel(gone, 1.0, x));
+        sel(x > 1.0, sel(gone, 0.0, far), near)
+    }
 
     /// `1 / (1 + exp(-x))` from the same `e = exp(-|x|)` as the other fused
     /// forms, so an activation using several of them computes one exponential:
@@ -458,6 +454,38 @@ mod tests {
         let composed = super::f32::sech2(crate::math::f32::exp(x));
         let want = super::f64::sech2_exp(f64::from(x));
         assert!(crate::math::f32::tests::ulp_error(composed, want) > 4.0);
+    }
+
+    /// The tails, where each form is given a harmless argument on the lanes the other
+    /// takes: f64 results near `4e^(-2e^x)` from double-double on [5.85, 5.95] (subnormal
+    /// on (5.8708, 5.9223), within two subnormal steps there, and 0 beyond); the special
+    /// values.
+    #[test]
+    fn sech2_exp_tails() {
+        for i in 0..=2000 {
+            let x = 5.85 + f64::from(i) * 5e-5;
+            // 4w as e^(ln 4 - 2e^x), rounded once where it is subnormal.
+            let arg = Dd::from_f64(-2.0) * Dd::from_f64(x).exp() + Dd::from_f64(4f64.ln());
+            let want = arg.exp().hi;
+            let got = super::f64::sech2_exp(x);
+            // Subnormal, `w` is rounded before it is multiplied by 4: up to 2.5 steps.
+            let tol = (want * 1e-14).max(2.5 * 5e-324);
+            assert!((got - want).abs() <= tol, "{x}: {got:e} vs {want:e}");
+        }
+        assert!(super::f64::sech2_exp(5.92) > 0.0);
+        for (f64_x, f64_want) in [(f64::INFINITY, 0.0), (f64::NEG_INFINITY, 1.0), (40.0, 0.0)] {
+            assert_eq!(super::f64::sech2_exp(f64_x), f64_want);
+            assert_eq!(super::f32::sech2_exp(f64_x as f32), f64_want as f32);
+        }
+        assert!(super::f64::sech2_exp(f64::NAN).is_nan());
+        assert!(super::f32::sech2_exp(f32::NAN).is_nan());
+        // f32 results are subnormal on (3.78, 3.95), rounded once.
+        for x in [3.8f32, 3.9, 3.94] {
+            let want = super::f64::sech2_exp(f64::from(x));
+            let got = super::f32::sech2_exp(x);
+            assert_eq!(got, want as f32, "{x}");
+            assert!(got > 0.0 && got < f32::MIN_POSITIVE, "{x}: {got:e}");
+        }
     }
 
     /// `e = exp(-|x|)` and the numerator and denominator of f64 `softplus_g`'s
