@@ -383,8 +383,9 @@ activation! {
     /// Quick GELU (as in CLIP): `x·σ(1.702·x)`.
     ///
     #[doc = include_str!("../../../docs/plots/quick_gelu.svg")]
-    // u = 1.702·x with its rounding error d, as in Gelu (c_hi = 1.703125, 7 bits; the
-    // split needs |x| <= 1000, beyond which σ is 0 or 1 anyway), and
+    // u = 1.702·x with its rounding error d by Veltkamp's split, as Gelu's was until
+    // 2026-11-29 (c_hi = 1.703125, 7 bits; the split needs |x| <= 1000, beyond which
+    // σ is 0 or 1 anyway), and
     // σ(w + d) = σ(w)·(1 + σ(-w)·d) to first order, with σ(-w)·d written d - d·σ(w)
     // (no second sigmoid; its cancellation for large w costs far less than an ULP of
     // the correction); then the tail shifts of Silu, on both sides: above u = 85 the

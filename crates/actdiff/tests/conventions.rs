@@ -120,6 +120,38 @@ fn mish_limits_at_infinity_and_huge_inputs() {
     limits!(f64);
 }
 
+activation! {
+    /// A user's product with a Gaussian: the engine fuses `x * exp(-(x * x))` into
+    /// `gauss_mul`, whose 0 at infinite `x` times `x` must be NaN for the fallback
+    /// to f(±MAX) to see it.
+    GaussTimesX(x) = x * exp(-(x * x));
+}
+
+#[test]
+fn a_fused_gaussian_product_takes_its_limits_at_infinity() {
+    macro_rules! limits {
+        ($t:ty) => {{
+            let (inf, max) = (<$t>::INFINITY, <$t>::MAX);
+            let a = GaussTimesX;
+            for x in [inf, -inf, max, -max, 1e30, -1e30] {
+                assert_eq!(a.forward(x), 0.0, "f({x:e})");
+            }
+            let x = [-inf, inf, -max, 0.5];
+            let mut y = [1.0; 4];
+            a.forward_slice(&x, &mut y);
+            assert_eq!(&y[..3], &[0.0; 3]);
+            // f' = e^(-x²)·(1 - 2x²): where x² overflows, the formula's own
+            // 0·inf is NaN (the user's formula; the built-ins clamp such
+            // arguments), but never an infinity.
+            for x in [inf, -inf, max, -max] {
+                assert!(!a.derivative(x).is_infinite(), "f'({x:e})");
+            }
+        }};
+    }
+    limits!(f32);
+    limits!(f64);
+}
+
 #[test]
 fn relu_family_at_infinity() {
     assert_eq!(Relu.forward(f64::INFINITY), f64::INFINITY);

@@ -293,7 +293,7 @@ pub(crate) fn exp_wide(x: f32) -> f64 {
 }
 
 /// [`exp_wide`]'s computation for an `f64` argument in `[-330, 104]` (`2^k` stays
-/// normal; `k·ln 2`'s rounding costs at most 2^-47), for [`gauss_wide`]'s `-u²` and
+/// normal; `k·ln 2`'s rounding costs at most 2^-46), for [`gauss_wide`]'s `-u²` and
 /// the fused `sech2_exp`'s `-2e^x`.
 #[inline(always)]
 pub(crate) fn exp_wide_core(xd: f64) -> f64 {
@@ -320,8 +320,10 @@ pub(crate) fn exp_wide_core(xd: f64) -> f64 {
 
 /// `e^(-u²)` as an `f64`, to about 2^-34 relative: `u²` is exact in `f64` (an `f32`
 /// has 24 significant bits), so the large exponents of the tail cost no accuracy, and
-/// [`exp_wide_core`] does the rest. `u²` is clamped at 220, where `e^(-220) ≈ 2^-317`
-/// times any `f32` is below half the smallest subnormal; NaN gives NaN. [`gauss`],
+/// [`exp_wide_core`] does the rest. Past `u² = 220` it is 0 (`e^(-220) ≈ 2^-317` times
+/// any finite `f32` is below half the smallest subnormal already, and an exact 0 keeps
+/// `gauss_mul(u, ±inf)` NaN, `0 · inf`, as f64's is, which the `Activation` methods'
+/// fallback at infinite inputs looks for); NaN gives NaN. [`gauss`],
 /// [`gauss_mul`] and [`erfc_wide`] share it, so that where one activation (gelu and its
 /// derivatives) takes both `gauss(u)` and `erfc(u)` of the same `u`, the compiler
 /// computes the exponential once.
@@ -329,7 +331,8 @@ pub(crate) fn exp_wide_core(xd: f64) -> f64 {
 fn gauss_wide(u: f32) -> f64 {
     let a = f64::from(u);
     let s = a * a;
-    exp_wide_core(-f64_sel(s > 220.0, 220.0, s))
+    let far = s > 220.0;
+    f64_sel(far, 0.0, exp_wide_core(-f64_sel(far, 220.0, s)))
 }
 
 /// `erfc(u)` as an `f64`, to about 2^-32 relative for `u > -14` (and within 2^-50 of
@@ -521,7 +524,7 @@ pub fn softplus(x: f32) -> f32 {
     sel(x > 0.0, x, 0.0) + lg
 }
 
-/// Boundary between the series branch and the `erfc` branch of `erf`/`erfc`: `erf = 1/2`.
+/// Boundary between `erf`'s series and its `1 - erfc` branch: `erf = 1/2`.
 const ERF_SPLIT: f32 = 0.476_936_26;
 
 /// `erf(x)` for `|x| < ERF_SPLIT`, as `x + x·P(x²)` (relative error 2^-30).
@@ -1024,7 +1027,8 @@ pub(crate) mod tests {
                 (cos(t), td.cos()),
             ]
         });
-        // The docs' figures (the maxima measured with fused multiply-add, 2026-11-28).
+        // The docs' figures (the maxima measured with fused multiply-add, 2026-11-28;
+        // gauss's 2026-11-29).
         let bounds = [0.77, 0.75, 0.84, 0.84, 0.79, 0.79, 1.19, 0.501, 0.84, 0.84];
         for ((name, w), bound) in names.into_iter().zip(worst).zip(bounds) {
             assert!(w.0 <= bound, "{name} {w:?}");
@@ -1076,6 +1080,19 @@ pub(crate) mod tests {
         // The square of an f32 is exact in f64.
         check("gauss", gauss, |x| (-(x * x)).exp(), -10.3, 10.3, 0.501);
         check("gauss", gauss, |x| (-(x * x)).exp(), 8.0, 10.0, 0.501);
+        // The products' far tail, where only a factor near f32::MAX leaves a nonzero
+        // result (the exhaustive test's 2^100 reaches u = 13).
+        let big = f32::MAX;
+        for u in samples(12.0, 15.0) {
+            if !(12.0..=15.0).contains(&u) {
+                continue;
+            }
+            let ud = f64::from(u);
+            let e = ulp_error(erfc_mul(u, big), libm::erfc(ud) * f64::from(big));
+            assert!(e <= 0.504, "erfc_mul({u:e}, MAX): {e:.3} ULP");
+            let e = ulp_error(gauss_mul(u, big), (-(ud * ud)).exp() * f64::from(big));
+            assert!(e <= 0.501, "gauss_mul({u:e}, MAX): {e:.3} ULP");
+        }
         for x in samples(-TRIG_LIMIT, TRIG_LIMIT) {
             if x.abs() <= TRIG_LIMIT {
                 assert!(ulp_error(sin(x), f64::from(x).sin()) <= 4.0, "sin({x:e})");
@@ -1177,6 +1194,22 @@ pub(crate) mod tests {
         ] {
             assert!(f(nan).is_nan());
         }
+        // Where the factor is 0 the product with an infinite v is NaN, as in f64's
+        // (the `Activation` methods fall back to f(±MAX) on a NaN at infinite x).
+        for (u, v) in [
+            (inf, inf),
+            (-inf, -inf),
+            (20.0, inf),
+            (-15.0, -inf),
+            (1e30, inf),
+        ] {
+            assert!(gauss_mul(u, v).is_nan(), "gauss_mul({u}, {v})");
+        }
+        for (u, v) in [(inf, inf), (20.0, -inf), (14.0, inf)] {
+            assert!(erfc_mul(u, v).is_nan(), "erfc_mul({u}, {v})");
+        }
+        assert_eq!(erfc_mul(-20.0, inf), inf);
+        assert_eq!(gauss_mul(0.0, inf), inf);
         // Tails: subnormal results, not an early 0.
         let tiny = sigmoid(-100.0);
         assert!(
