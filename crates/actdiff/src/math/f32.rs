@@ -151,7 +151,12 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
 /// would magnify its rounding (gelu'' was 11.2 ULP off at x = -13.45).
 #[inline(always)]
 pub fn gauss_mul(u: f32, v: f32) -> f32 {
-    (gauss_wide(u) * f64::from(v)) as f32
+    // Past the clamp an exact 0, so that the product with an infinite `v` is NaN,
+    // `0 · inf`, as f64's is: the `Activation` methods' fallback at infinite inputs
+    // looks for it (`x * exp(-(x * x))` was inf at x = inf with e^-220 there).
+    let a = f64::from(u);
+    let g = f64_sel(a * a > 220.0, 0.0, gauss_wide(u));
+    (g * f64::from(v)) as f32
 }
 
 /// `erfc(u) · v` from [`erfc_wide`], rounded once: `erfc(u)` alone is subnormal for
@@ -320,10 +325,9 @@ pub(crate) fn exp_wide_core(xd: f64) -> f64 {
 
 /// `e^(-u²)` as an `f64`, to about 2^-34 relative: `u²` is exact in `f64` (an `f32`
 /// has 24 significant bits), so the large exponents of the tail cost no accuracy, and
-/// [`exp_wide_core`] does the rest. Past `u² = 220` it is 0 (`e^(-220) ≈ 2^-317` times
-/// any finite `f32` is below half the smallest subnormal already, and an exact 0 keeps
-/// `gauss_mul(u, ±inf)` NaN, `0 · inf`, as f64's is, which the `Activation` methods'
-/// fallback at infinite inputs looks for); NaN gives NaN. [`gauss`],
+/// [`exp_wide_core`] does the rest. `u²` is clamped at 220, where `e^(-220) ≈ 2^-317`
+/// times any finite `f32` is below half the smallest subnormal ([`gauss_mul`] takes
+/// it as 0 there); NaN gives NaN. [`gauss`],
 /// [`gauss_mul`] and [`erfc_wide`] share it, so that where one activation (gelu and its
 /// derivatives) takes both `gauss(u)` and `erfc(u)` of the same `u`, the compiler
 /// computes the exponential once.
@@ -331,8 +335,7 @@ pub(crate) fn exp_wide_core(xd: f64) -> f64 {
 fn gauss_wide(u: f32) -> f64 {
     let a = f64::from(u);
     let s = a * a;
-    let far = s > 220.0;
-    f64_sel(far, 0.0, exp_wide_core(-f64_sel(far, 220.0, s)))
+    exp_wide_core(-f64_sel(s > 220.0, 220.0, s))
 }
 
 /// `erfc(u)` as an `f64`, to about 2^-32 relative for `u > -14` (and within 2^-50 of
