@@ -146,7 +146,7 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
     (p, fma(a, b, -p))
 }
 
-/// `gauss(u) · v` with `e^(-u²)` in `f64` (`u²` is exact there, [`gauss_wide`]) and one
+/// `gauss(u) · v` with `e^(-u²)` in `f64` (`u²` is exact there, `gauss_wide`) and one
 /// rounding: `gauss(u)` alone is subnormal for `|u| > 9.3`, and a factor `v` above 1
 /// would magnify its rounding (gelu'' was 11.2 ULP off at x = -13.45).
 #[inline(always)]
@@ -159,7 +159,7 @@ pub fn gauss_mul(u: f32, v: f32) -> f32 {
     (g * f64::from(v)) as f32
 }
 
-/// `erfc(u) · v` from [`erfc_wide`], rounded once: `erfc(u)` alone is subnormal for
+/// `erfc(u) · v` from `erfc_wide`, rounded once: `erfc(u)` alone is subnormal for
 /// `u > 9.2`, where a factor `v` above 1 would magnify its rounding (gelu was 6.7 ULP
 /// off at x = -13.145, its f' 8.3 at -13.304, when `erfc` was rounded first). Past
 /// `u = 14`, `erfc(u) · v` is below half the smallest subnormal for every `f32` `v`
@@ -298,7 +298,7 @@ pub(crate) fn exp_wide(x: f32) -> f64 {
 }
 
 /// [`exp_wide`]'s computation for an `f64` argument in `[-330, 104]` (`2^k` stays
-/// normal; `k·ln 2`'s rounding costs at most 2^-46), for [`gauss_wide`]'s `-u²` and
+/// normal; `k·ln 2`'s rounding costs at most 2^-46), for `gauss_wide`'s `-u²` and
 /// the fused `sech2_exp`'s `-2e^x`.
 #[inline(always)]
 pub(crate) fn exp_wide_core(xd: f64) -> f64 {
@@ -328,7 +328,7 @@ pub(crate) fn exp_wide_core(xd: f64) -> f64 {
 /// [`exp_wide_core`] does the rest. `u²` is clamped at 220, where `e^(-220) ≈ 2^-317`
 /// times any finite `f32` is below half the smallest subnormal ([`gauss_mul`] takes
 /// it as 0 there); NaN gives NaN. [`gauss`],
-/// [`gauss_mul`] and [`erfc_wide`] share it, so that where one activation (gelu and its
+/// [`gauss_mul`] and `erfc_wide` share it, so that where one activation (gelu and its
 /// derivatives) takes both `gauss(u)` and `erfc(u)` of the same `u`, the compiler
 /// computes the exponential once.
 #[inline(always)]
@@ -542,7 +542,7 @@ fn erf_small(x: f32) -> f32 {
     fma(x, fma(fma(fma(fma(E4, w, E3), w, E2), w, E1), w, E0), x)
 }
 
-/// The Gaussian `e^{-x²}`, with `x²` taken exactly ([`gauss_wide`]: in `f64`, rounded
+/// The Gaussian `e^{-x²}`, with `x²` taken exactly (`gauss_wide`: in `f64`, rounded
 /// once), so that the result keeps its relative accuracy where `exp(-(x * x))` would lose
 /// `x²` times the rounding of the square.
 ///
@@ -556,7 +556,7 @@ pub fn gauss(x: f32) -> f32 {
 }
 
 /// Error function: `x + x·P(x²)` below `|x| = 0.477` (where `erf = 1/2`), `1 - erfc(|x|)`
-/// in `f64` ([`erfc_wide`]) above.
+/// in `f64` (`erfc_wide`) above.
 ///
 /// Maximum error 0.625 ULP over all `f32` (measured exhaustively; 0.6241 at x = 0.0017,
 /// in the series; 1.89 before 2026-11-29, when the tail was computed in `f32`). `erf(±inf) = ±1`, odd
@@ -572,7 +572,7 @@ pub fn erf(x: f32) -> f32 {
 }
 
 /// Complementary error function `1 - erf(x)`, with small relative error in the right tail
-/// (`erfc(9) ≈ 4.1e-37` is not computed as a difference): [`erfc_wide`], rounded once.
+/// (`erfc(9) ≈ 4.1e-37` is not computed as a difference): `erfc_wide`, rounded once.
 ///
 /// Maximum error 0.504 ULP over all `f32` (0.5033; 2.82 before 2026-11-29, in `f32`;
 /// measured exhaustively, with `erf`'s, by the

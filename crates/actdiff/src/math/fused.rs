@@ -70,7 +70,7 @@ pub mod f32 {
     /// `w = e^(-2e^x)`, all in `f64` and rounded once. f32's own kernels leave `e^x`
     /// about 2^-26 off, which `2e^x` (up to 104 before the result underflows) would
     /// magnify to an ULP (the composition `sech2(exp(x))` is tens of ULPs off above
-    /// x = 3); [`exp_wide`]'s 2^-34 becomes at most 2^-27.3 in `w`. Maximum error
+    /// x = 3); `exp_wide`'s 2^-34 becomes at most 2^-27.3 in `w`. Maximum error
     /// 0.563 ULP against the f64 form over every `f32` in (-120, 4.5) with a normal
     /// result (at x = 3.785).
     // One form for every x, not the f64 one's composition below x = 1 and this above:
