@@ -155,7 +155,7 @@ pub fn gauss_mul(u: f32, v: f32) -> f32 {
     // `0 · inf`, as f64's is: the `Activation` methods' fallback at infinite inputs
     // looks for it (`x * exp(-(x * x))` was inf at x = inf with e^-220 there).
     let a = f64::from(u);
-    let g = f64_sel(a * a > 220.0, 0.0, gauss_wide(u));
+    let g = f64_sel(a * a > GAUSS_WIDE_LIMIT, 0.0, gauss_wide(u));
     (g * f64::from(v)) as f32
 }
 
@@ -297,6 +297,13 @@ pub(crate) fn exp_wide(x: f32) -> f64 {
     exp_wide_core(f64::from(clamp_lo(clamp_hi(x, 104.0), -104.0)))
 }
 
+/// The smallest argument [`exp_wide_core`] takes (`2^k` stays normal below it too).
+pub(crate) const EXP_WIDE_CORE_MIN: f64 = -330.0;
+
+/// `u²` past which [`gauss_wide`] stops: `e^(-220) ≈ 2^-317` times any finite `f32` is
+/// below half the smallest subnormal.
+const GAUSS_WIDE_LIMIT: f64 = 220.0;
+
 /// [`exp_wide`]'s computation for an `f64` argument in `[-330, 104]` (`2^k` stays
 /// normal; `k·ln 2`'s rounding costs at most 2^-46), for `gauss_wide`'s `-u²` and
 /// the fused `sech2_exp`'s `-2e^x`.
@@ -325,17 +332,16 @@ pub(crate) fn exp_wide_core(xd: f64) -> f64 {
 
 /// `e^(-u²)` as an `f64`, to about 2^-34 relative: `u²` is exact in `f64` (an `f32`
 /// has 24 significant bits), so the large exponents of the tail cost no accuracy, and
-/// [`exp_wide_core`] does the rest. `u²` is clamped at 220, where `e^(-220) ≈ 2^-317`
-/// times any finite `f32` is below half the smallest subnormal ([`gauss_mul`] takes
-/// it as 0 there); NaN gives NaN. [`gauss`],
-/// [`gauss_mul`] and `erfc_wide` share it, so that where one activation (gelu and its
-/// derivatives) takes both `gauss(u)` and `erfc(u)` of the same `u`, the compiler
-/// computes the exponential once.
+/// [`exp_wide_core`] does the rest. `u²` is clamped at [`GAUSS_WIDE_LIMIT`] (220,
+/// where [`gauss_mul`] takes it as 0); NaN gives NaN. [`gauss`], [`gauss_mul`] and
+/// `erfc_wide` share it, so that where one activation (gelu and its derivatives)
+/// takes both `gauss(u)` and `erfc(u)` of the same `u`, the compiler computes the
+/// exponential once.
 #[inline(always)]
 fn gauss_wide(u: f32) -> f64 {
     let a = f64::from(u);
     let s = a * a;
-    exp_wide_core(-f64_sel(s > 220.0, 220.0, s))
+    exp_wide_core(-f64_sel(s > GAUSS_WIDE_LIMIT, GAUSS_WIDE_LIMIT, s))
 }
 
 /// `erfc(u)` as an `f64`, to about 2^-32 relative for `u > -14` (and within 2^-50 of
@@ -546,9 +552,9 @@ fn erf_small(x: f32) -> f32 {
 /// once), so that the result keeps its relative accuracy where `exp(-(x * x))` would lose
 /// `x²` times the rounding of the square.
 ///
-/// Maximum error 0.5007 ULP, measured exhaustively over every `f32` with a nonzero result
-/// (`|x| <= 10.197`, subnormal results included; 0.82 before 2026-11-29) against `f64`'s `exp` of the exact
-/// square; `exp(-(x * x))` is 64.4 ULP off at worst. Even (`gauss(-x) = gauss(x)` bit
+/// Maximum error 0.5007 ULP, measured exhaustively over every `f32` with a nonzero
+/// result (`|x| <= 10.197`, subnormal results included; 0.82 before 2026-11-29)
+/// against `f64`'s `exp` of the exact square; `exp(-(x * x))` is 64.4 ULP off at worst. Even (`gauss(-x) = gauss(x)` bit
 /// for bit); `gauss(±inf) = 0`, NaN gives NaN.
 #[inline(always)]
 pub fn gauss(x: f32) -> f32 {
@@ -559,8 +565,8 @@ pub fn gauss(x: f32) -> f32 {
 /// in `f64` (`erfc_wide`) above.
 ///
 /// Maximum error 0.625 ULP over all `f32` (measured exhaustively; 0.6241 at x = 0.0017,
-/// in the series; 1.89 before 2026-11-29, when the tail was computed in `f32`). `erf(±inf) = ±1`, odd
-/// (the sign of zero is kept), NaN gives NaN.
+/// in the series; 1.89 before 2026-11-29, when the tail was computed in `f32`).
+/// `erf(±inf) = ±1`, odd (the sign of zero is kept), NaN gives NaN.
 #[inline(always)]
 pub fn erf(x: f32) -> f32 {
     let a = x.abs();
@@ -575,8 +581,8 @@ pub fn erf(x: f32) -> f32 {
 /// (`erfc(9) ≈ 4.1e-37` is not computed as a difference): `erfc_wide`, rounded once.
 ///
 /// Maximum error 0.504 ULP over all `f32` (0.5033; 2.82 before 2026-11-29, in `f32`;
-/// measured exhaustively, with `erf`'s, by the
-/// ignored test `erf_and_erfc_over_every_input`), subnormal results included.
+/// measured exhaustively, with `erf`'s, by the ignored test
+/// `erf_and_erfc_over_every_input`), subnormal results included.
 /// `erfc(inf) = 0`, `erfc(-inf) = 2`, NaN gives NaN.
 #[inline(always)]
 pub fn erfc(x: f32) -> f32 {
