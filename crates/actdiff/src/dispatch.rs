@@ -124,6 +124,46 @@ pub fn instruction_set() -> InstructionSet {
     isa
 }
 
+/// Whether the CPU is AMD's (its `cpuid` vendor string is "AuthenticAMD"), read once:
+/// a few loop shapes are tuned per vendor where the two measured differently (see
+/// `kernels::ONE_LOOP_BYTES`). False off x86-64.
+pub(crate) fn amd() -> bool {
+    // 0 before the first call, 1 not AMD, 2 AMD.
+    static VENDOR: AtomicU8 = AtomicU8::new(0);
+    match VENDOR.load(Ordering::Relaxed) {
+        0 => {
+            let amd = vendor_is_amd();
+            // Two threads that race here store the same value.
+            VENDOR.store(1 + u8::from(amd), Ordering::Relaxed);
+            amd
+        }
+        v => v == 2,
+    }
+}
+
+/// Reads the vendor string of `cpuid` leaf 0.
+fn vendor_is_amd() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: `cpuid` exists on every x86-64 CPU and leaf 0 on every one of them;
+        // it reads no memory. (`unsafe` for the crate's minimum Rust, in which the
+        // intrinsic is an unsafe function; newer ones made it safe.)
+        #[allow(unused_unsafe)]
+        let leaf = unsafe { core::arch::x86_64::__cpuid(0) };
+        // The vendor string is EBX, EDX, ECX, four bytes each, little-endian.
+        let mut vendor = [0u8; 12];
+        for (bytes, reg) in vendor
+            .chunks_exact_mut(4)
+            .zip([leaf.ebx, leaf.edx, leaf.ecx])
+        {
+            bytes.copy_from_slice(&reg.to_le_bytes());
+        }
+        &vendor == b"AuthenticAMD"
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
 /// Runs `f`, compiled for the instruction set [`instruction_set`] chose.
 #[inline(always)]
 pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
@@ -326,4 +366,25 @@ unsafe fn with_avx512<R>(f: impl FnOnce() -> R) -> R {
 #[target_feature(enable = "avx2,fma")]
 unsafe fn with_avx2_fma<R>(f: impl FnOnce() -> R) -> R {
     f()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `amd` agrees with the kernel's reading of the vendor, where Linux gives it.
+    #[test]
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    fn the_vendor_is_the_kernels() {
+        let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") else {
+            return;
+        };
+        let Some(vendor) = info
+            .lines()
+            .find(|l| l.starts_with("vendor_id"))
+            .and_then(|l| l.split(':').nth(1))
+        else {
+            return;
+        };
+        assert_eq!(super::amd(), vendor.trim() == "AuthenticAMD", "{vendor}");
+        assert_eq!(super::amd(), super::vendor_is_amd());
+    }
 }
