@@ -1407,7 +1407,7 @@ mod tests {
                 let mut next = 0;
                 for (k, r) in chunks.iter().enumerate() {
                     assert!(r.start == next && r.end > r.start && r.len() <= CHUNK);
-                    let starts_line = y[r.start..].as_ptr() as usize % LINE_BYTES == 0;
+                    let starts_line = y[r.start..].as_ptr() as usize & (LINE_BYTES - 1) == 0;
                     assert!(
                         k == 0 || starts_line || n < min,
                         "n {n}, offset {offset}, chunk {k}"
