@@ -125,7 +125,7 @@ pub fn instruction_set() -> InstructionSet {
 }
 
 /// Whether the CPU is AMD's (its `cpuid` vendor string is "AuthenticAMD"), read once:
-/// a few loop shapes are tuned per vendor where the two measured differently (see
+/// one loop shape is tuned per vendor, where the two measured differently (see
 /// `kernels::ONE_LOOP_BYTES`). False off x86-64.
 pub(crate) fn amd() -> bool {
     // 0 before the first call, 1 not AMD, 2 AMD.
@@ -146,7 +146,7 @@ fn vendor_is_amd() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         // SAFETY: `cpuid` exists on every x86-64 CPU and leaf 0 on every one of them;
-        // it reads no memory. (`unsafe` for the crate's minimum Rust, in which the
+        // it reads no memory. (`unsafe` for the Rust versions in which the
         // intrinsic is an unsafe function; newer ones made it safe.)
         #[allow(unused_unsafe)]
         let leaf = unsafe { core::arch::x86_64::__cpuid(0) };
@@ -253,10 +253,9 @@ impl Streamer {
         // (Compile-time constants: the test compiles away.)
         let float =
             TypeId::of::<T>() == TypeId::of::<f32>() || TypeId::of::<T>() == TypeId::of::<f64>();
-        // (Masks, not `is_multiple_of`, which is newer than the crate's minimum Rust.)
-        let aligned = (dst.as_ptr() as usize) & (LINE_BYTES - 1) == 0;
+        let aligned = (dst.as_ptr() as usize).is_multiple_of(LINE_BYTES);
         let whole = dst.len() == GROUP && group.len() == GROUP;
-        if !float || !whole || !aligned || bytes & (LINE_BYTES - 1) != 0 {
+        if !float || !whole || !aligned || !bytes.is_multiple_of(LINE_BYTES) {
             dst.copy_from_slice(group);
             return;
         }

@@ -56,7 +56,7 @@ const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
 /// calls, three alternating runs) the buffer was as fast or faster at every length
 /// measured: f32 at 2^20 0.31–0.32 ns per element against 0.43–0.60 in one loop
 /// (AVX2: 0.25–0.27 against 0.31–0.32), at 2^22 level with AVX-512 and 0.47–0.52
-/// against 0.64–0.71 with AVX2; f64 at 2^18 0.53–0.61 against 0.64–0.87, at 2^19
+/// against 0.64–0.72 with AVX2; f64 at 2^18 0.53–0.61 against 0.64–0.87, at 2^19
 /// 0.64–0.74 against 0.75–0.91, level at 2^20 and 2^21. The one loop keeps its lanes
 /// in memory (seen in the assembly: LLVM does not hold them in registers across the
 /// stores to `grad_in`), so each group's add reloads what the group before stored.
@@ -239,19 +239,22 @@ fn rest<T>(v: &[T], start: usize) -> &[T] {
 /// runs, AMD EPYC: mish's f64 backward 6.38–6.48 -> 6.86–7.13 ns per element, f32
 /// leaky_relu's forward 0.146 -> 0.166–0.176), while at 2^14 and up the split was
 /// level or faster (leaky_relu's f32 forward at 2^14 0.092–0.122 -> 0.078–0.100).
+/// 2^12 and 2^13, either side of this minimum, were not measured.
 const LINE_CHUNKS_MIN: usize = 8 * CHUNK;
 
 /// The chunks of a loop that writes `out` as usual (not streamed): the elements
 /// before `out`'s first 64-byte line boundary, if any, then [`CHUNK`] elements each,
 /// so that every chunk after the first starts on a line. Where the inputs start at
-/// the same offset in a line as `out` (slices from one allocator, as `Vec`s of one
-/// length are), the vector loads and stores then stay inside a line instead of
-/// straddling two: a `Vec<f32>` of 2^20 elements starts 16 bytes past a line (glibc
-/// maps it with a 16-byte header), and relu's f32 kernels at 2^20 took 0.094–0.101 ns
-/// per element forward and 0.147–0.178 backward on such slices against 0.086–0.094
-/// and 0.141–0.209 on slices starting on a line (AMD EPYC, AVX-512; a stand-alone
-/// loop, best of 300 calls, three runs). Chunks are computed independently, so the
-/// split changes no bit. Outputs shorter than [`LINE_CHUNKS_MIN`] are not split.
+/// the same offset in a line as `out`, as long `Vec`s do (glibc maps blocks of 128 KiB
+/// and more, and returns them 16 bytes past a page), the vector loads and stores then
+/// stay inside a line instead of straddling two. Measured on an AMD EPYC (AVX-512):
+/// relu's f32 forward at 2^20 in a stand-alone loop (best of 300 calls, three runs)
+/// took 0.094–0.101 ns per element on slices 16 bytes past a line against
+/// 0.086–0.094 on a line; the report, three alternating runs of the builds before and
+/// after, at 2^20: relu's f32 backward 0.190–0.209 -> 0.161–0.176, leaky_relu's
+/// 0.179–0.212 -> 0.158–0.167, mish's f64 forward+backward 7.07–7.50 -> 6.82–6.94.
+/// Chunks are computed independently, so the split changes no bit. Outputs shorter
+/// than [`LINE_CHUNKS_MIN`] are not split.
 fn line_chunks<T>(out: &[T]) -> impl Iterator<Item = core::ops::Range<usize>> {
     let n = out.len();
     // (Below a chunk: `align_offset` may say "never", for a `T` that does not
@@ -708,11 +711,10 @@ pub(crate) const LANES: usize = 16;
 /// slice only. A multiple of [`CHUNK`] (itself one of [`LANES`]) and of
 /// `dynamic::BLOCK`, so that only the last block has a tail.
 pub(crate) const SUM_BLOCK: usize = 1 << 14;
-// (Written without `is_multiple_of`, which is newer than the crate's minimum Rust.)
 const _: () = assert!(
-    SUM_BLOCK / CHUNK * CHUNK == SUM_BLOCK
-        && CHUNK / LANES * LANES == CHUNK
-        && SUM_BLOCK / crate::dynamic::BLOCK * crate::dynamic::BLOCK == SUM_BLOCK
+    SUM_BLOCK.is_multiple_of(CHUNK)
+        && CHUNK.is_multiple_of(LANES)
+        && SUM_BLOCK.is_multiple_of(crate::dynamic::BLOCK)
 );
 
 /// `Σ g[i]·∂f/∂p(x[i])` for the parameter at `index` (already checked), where
@@ -1264,7 +1266,9 @@ mod tests {
         // (`in_steps`), and a NaN of the finite forms (at an infinity) sends its chunk
         // through the scalar rule (a NaN in `g` passes through the product, with the
         // same bits). Infinities in the first step of a chunk, in a later step, and in
-        // the short last chunk.
+        // the short last chunk. The outputs start 5 elements past a line, so that the
+        // loops' first chunk (`line_chunks`) ends before the line, and the forward
+        // and backward at once has its two outputs at different offsets.
         let derivative = &Activation::<T>::info(&Mish).derivative;
         assert!(super::long::<T>(n) && !super::streams::<T>(n, derivative));
         assert_eq!(n % super::CHUNK, 37);
@@ -1272,22 +1276,24 @@ mod tests {
         x[7 * super::CHUNK + 3 * super::STEP + 5] = T::from_f64(f64::NEG_INFINITY);
         x[n - 3] = T::from_f64(f64::INFINITY);
         let x = &x[..];
-        let mut y = vec![sentinel::<T>(); n];
-        Mish.forward_slice(x, &mut y);
+        let y = at_offset(&mut y_all, 5, n);
+        y.fill(sentinel());
+        Mish.forward_slice(x, y);
         let mish: Vec<T> = x.iter().map(|&v| Mish.forward(v)).collect();
-        assert!(same(&y, &mish), "mish forward");
-        let mut z = x.to_vec();
-        Mish.forward_in_place(&mut z);
-        assert!(same(&z, &mish), "mish in place");
+        assert!(same(y, &mish), "mish forward");
+        y.copy_from_slice(x);
+        Mish.forward_in_place(y);
+        assert!(same(y, &mish), "mish in place");
         y.fill(sentinel());
-        Mish.backward_slice(x, &g, &mut y);
+        Mish.backward_slice(x, &g, y);
         let backward = scalar_backward(&Mish, x, &g);
-        assert!(same(&y, &backward), "mish backward");
+        assert!(same(y, &backward), "mish backward");
         // Both at once: in f32 in steps too, in f64 in whole chunks.
-        let mut o = vec![sentinel::<T>(); n];
+        let o = at_offset(&mut o_all, 2, n);
+        o.fill(sentinel());
         y.fill(sentinel());
-        Mish.forward_backward_slice(x, &g, &mut y, &mut o);
-        assert!(same(&y, &mish) && same(&o, &backward), "mish both");
+        Mish.forward_backward_slice(x, &g, y, o);
+        assert!(same(y, &mish) && same(o, &backward), "mish both");
     }
 
     /// Through the public method, a backward with alpha's gradient long enough for one
@@ -1385,14 +1391,14 @@ mod tests {
     /// `line_chunks` covers the output once, in order, in chunks of at most `CHUNK`
     /// elements, every one after the first starting on a line where the output is
     /// long enough to be split (`LINE_CHUNKS_MIN`), from its start where not; and
-    /// through the public
-    /// methods, the loops that use it (the forward, in place, backward and both at
-    /// once, not streamed at these lengths) hold the scalar methods' bits with the
-    /// output at every offset in a line, where the first chunk takes every length
-    /// from 0 to a line's elements less one, with an infinity in `x` (where swish's
-    /// finite forms give NaN, which sends its chunk through the scalar rule) in the
-    /// first chunk, in the next one, or nowhere, every output filled with a sentinel
-    /// first.
+    /// through the public methods, the loops that use it (the forward, in place,
+    /// backward and both at once, not streamed at these lengths) hold the scalar
+    /// methods' bits with the output at every offset in a line, where the first chunk
+    /// takes every length from 0 to a line's elements less one, with an infinity in
+    /// `x` (where swish's finite forms give NaN, which sends its chunk through the
+    /// scalar rule) in the first chunk, in the next one, or nowhere, every output
+    /// filled with a sentinel first. Both at once also with its two outputs at
+    /// different offsets.
     fn line_chunks_hold_the_scalar_bits<T: Real>() {
         use super::{line_chunks, CHUNK, LINE_BYTES};
         let swish = swish_with_nan_at_infinity::<T>();
@@ -1407,7 +1413,7 @@ mod tests {
                 let mut next = 0;
                 for (k, r) in chunks.iter().enumerate() {
                     assert!(r.start == next && r.end > r.start && r.len() <= CHUNK);
-                    let starts_line = y[r.start..].as_ptr() as usize & (LINE_BYTES - 1) == 0;
+                    let starts_line = (y[r.start..].as_ptr() as usize).is_multiple_of(LINE_BYTES);
                     assert!(
                         k == 0 || starts_line || n < min,
                         "n {n}, offset {offset}, chunk {k}"
@@ -1417,7 +1423,10 @@ mod tests {
                 assert_eq!(next, n);
                 let head = if n < min { 0 } else { (line - offset) % line };
                 assert_eq!(chunks[0].len(), if head > 0 { head } else { n.min(CHUNK) });
-                for inf_at in [None, Some(0), Some(head.min(n - 1)), Some(n - 1)] {
+                // (With no first chunk before the line, the second position is the
+                // first chunk's last element.)
+                let second = if head > 0 { head } else { n.min(CHUNK) - 1 };
+                for inf_at in [None, Some(0), Some(second.min(n - 1)), Some(n - 1)] {
                     let x = inputs::<T>(n, inf_at);
                     let g = inputs::<T>(n + 1, None)[1..].to_vec();
                     let forward: Vec<T> = x.iter().map(|&v| swish.forward(v)).collect();
@@ -1433,12 +1442,17 @@ mod tests {
                     y.fill(sentinel());
                     swish.backward_slice(&x, &g, y);
                     assert!(same(y, &backward), "backward, {case}");
-                    let y = at_offset(&mut y_all, offset, n);
-                    let o = at_offset(&mut o_all, offset, n);
-                    y.fill(sentinel());
-                    o.fill(sentinel());
-                    swish.forward_backward_slice(&x, &g, y, o);
-                    assert!(same(y, &forward) && same(o, &backward), "both, {case}");
+                    // Both at once, with `y` at the same offset as `out` and at
+                    // another (the chunks follow `out`).
+                    for y_offset in [offset, (offset + 3) % line] {
+                        let y = at_offset(&mut y_all, y_offset, n);
+                        let o = at_offset(&mut o_all, offset, n);
+                        y.fill(sentinel());
+                        o.fill(sentinel());
+                        swish.forward_backward_slice(&x, &g, y, o);
+                        let both = same(y, &forward) && same(o, &backward);
+                        assert!(both, "both, y at {y_offset}, {case}");
+                    }
                 }
             }
         }
