@@ -33,7 +33,7 @@ const STREAM_BYTES: usize = 16 << 20;
 /// 0.70–0.74 ns per element instead of 0.82–0.88 (f32) and 1.43–1.49 instead of
 /// 1.93–1.96 (f64; best of 12 calls, three alternating runs).
 const STREAM_BLOCK: usize = 256;
-const _: () = assert!(STREAM_BLOCK / GROUP * GROUP == STREAM_BLOCK);
+const _: () = assert!(STREAM_BLOCK.is_multiple_of(GROUP));
 
 /// A backward with a parameter gradient whose output is at least this many bytes, and
 /// is not streamed, writes `grad_in` and adds the terms to the lanes in one loop;
@@ -1403,9 +1403,9 @@ mod tests {
         use super::{line_chunks, CHUNK, LINE_BYTES};
         let swish = swish_with_nan_at_infinity::<T>();
         let line = LINE_BYTES / core::mem::size_of::<T>();
-        let mut y_all = vec![T::default(); super::LINE_CHUNKS_MIN + 700 + 64];
-        let mut o_all = vec![T::default(); super::LINE_CHUNKS_MIN + 700 + 64];
         let min = super::LINE_CHUNKS_MIN;
+        let mut y_all = vec![T::default(); min + 700 + 64];
+        let mut o_all = vec![T::default(); min + 700 + 64];
         for n in [1, 17, 512, 513, min - 1, min, min + 1, min + 700] {
             for offset in 0..line {
                 let y = at_offset(&mut y_all, offset, n);

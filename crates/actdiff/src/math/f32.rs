@@ -554,8 +554,8 @@ fn erf_small(x: f32) -> f32 {
 ///
 /// Maximum error 0.5007 ULP, measured exhaustively over every `f32` with a nonzero
 /// result (`|x| <= 10.197`, subnormal results included; 0.82 before 2026-11-29)
-/// against `f64`'s `exp` of the exact square; `exp(-(x * x))` is 64.4 ULP off at worst. Even (`gauss(-x) = gauss(x)` bit
-/// for bit); `gauss(±inf) = 0`, NaN gives NaN.
+/// against `f64`'s `exp` of the exact square; `exp(-(x * x))` is 64.4 ULP off at
+/// worst. Even (`gauss(-x) = gauss(x)` bit for bit); `gauss(±inf) = 0`, NaN gives NaN.
 #[inline(always)]
 pub fn gauss(x: f32) -> f32 {
     gauss_wide(x) as f32
