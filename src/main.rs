@@ -161,6 +161,17 @@ fn plot(
 
 fn diff(expression: &str, order: u32, wrt: Option<&str>) -> Result<(), String> {
     let mut defs = compile_str(&as_definition(expression)).map_err(|e| e.to_string())?;
+    if defs.len() > 1 {
+        let names: Vec<String> = defs
+            .iter()
+            .map(|d| format!("`{}`", d.header.name))
+            .collect();
+        return Err(format!(
+            "error: give one definition at a time; this text has {}: {}",
+            names.len(),
+            names.join(", ")
+        ));
+    }
     let mut def = defs.remove(0);
     let span = def.graph.span(def.forward);
     let var = match wrt {

@@ -164,7 +164,9 @@ fn draw<DB: DrawingBackend>(
         Some(r) => r,
         None => auto_range(target),
     };
-    if !(lo < hi && lo.is_finite() && hi.is_finite()) {
+    // A width that overflows (`-1e308..1e308`) would leave the samples and ticks
+    // without a step.
+    if !(lo < hi && (hi - lo).is_finite()) {
         return Err(format!("the range {lo}..{hi} is empty or not finite"));
     }
     let curves = curves(target, options, (lo, hi));

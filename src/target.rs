@@ -62,7 +62,9 @@ impl Target {
             // Text that names a built-in, or nearly (`mihs`, `celu(alpha=0)`,
             // `leaky_relu(negative_slop=0.2)`), is better told what is wrong with it
             // as a built-in than as an expression.
-            Err(_) if names_builtin(&not_builtin) => return Err(format!("error: {not_builtin}")),
+            Err(_) if names_builtin(&not_builtin, text) => {
+                return Err(format!("error: {not_builtin}"))
+            }
             // Several definitions: the library's hint (`Dynamic::parse_all`) is not for
             // a user of the tool.
             Err(e) => match Dynamic::parse_all(&source) {
@@ -273,12 +275,16 @@ fn round_number(x: f64) -> f64 {
     }
 }
 
-/// Whether a failure to parse a built-in still shows that one was meant: its name
-/// was known, or close to a known one.
-fn names_builtin(e: &ParseBuiltinError) -> bool {
+/// Whether a failure to parse `text` as a built-in still shows that one was meant:
+/// its name was known, or close to a known one, also where the arguments after it
+/// do not parse (`hardtanh(min_val=-2, 2)`, `leaky_relu(negative_slope=0.2`).
+fn names_builtin(e: &ParseBuiltinError, text: &str) -> bool {
     match e {
         ParseBuiltinError::UnknownName { nearest, .. } => !nearest.is_empty(),
-        ParseBuiltinError::Syntax { .. } => false,
+        ParseBuiltinError::Syntax { .. } => {
+            let head = text.split('(').next().unwrap_or_default().trim();
+            !head.is_empty() && Builtin::<f64>::from_str(head).is_ok()
+        }
         _ => true,
     }
 }

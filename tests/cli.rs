@@ -166,9 +166,26 @@ fn plot_and_check_show_definition_errors_with_a_caret() {
         err.contains("has no parameter `negative_slop`; did you mean `negative_slope`?"),
         "{err}"
     );
+    // A built-in whose arguments do not parse is told as one, not as an unknown
+    // function of an expression.
+    let (ok, _, err) = run(&["show", "hardtanh(min_val=-2, 2)"]);
+    assert!(!ok);
+    assert!(err.contains("positional argument"), "{err}");
+    assert!(!err.contains("unknown function"), "{err}");
     let (ok, _, err) = run(&["plot", "relu", "--range", "3..1"]);
     assert!(!ok);
     assert!(err.contains("the range 3..1 is empty"), "{err}");
+    // A range whose width overflows is refused, not sampled without end.
+    let (ok, _, err) = run(&["plot", "relu", "--range=-1e308..1e308"]);
+    assert!(!ok);
+    assert!(err.contains("is empty or not finite"), "{err}");
+    // diff, as show, takes one definition.
+    let (ok, _, err) = run(&["diff", "F(x) = x; G(x) = x * x"]);
+    assert!(!ok);
+    assert!(
+        err.contains("give one definition at a time; this text has 2: `F`, `G`"),
+        "{err}"
+    );
 }
 
 #[test]

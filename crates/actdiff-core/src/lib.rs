@@ -48,6 +48,7 @@ pub use graph::{Graph, Node, NodeId};
 pub use syntax::Header;
 
 use proc_macro2::{Span, TokenStream};
+use std::ops::Range;
 use std::str::FromStr;
 
 /// A definition that passed every check, with its derived formulas.
@@ -231,10 +232,18 @@ fn compile_text(source: &str, rust_items: bool) -> Result<Vec<Definition>, Diagn
         items,
     };
     let tokens = TokenStream::from_str(source).map_err(|e| {
+        // The lexer's own message ("cannot parse string into token stream") names
+        // no cause; a bracket that does not pair up is the usual one.
+        let (message, range) = unpaired_bracket(source).unwrap_or_else(|| {
+            (
+                format!("cannot read the definition: {e}"),
+                e.span().byte_range(),
+            )
+        });
         fail(vec![Diagnostic {
-            message: format!("cannot read the definition: {e}"),
+            message,
             help: None,
-            range: e.span().byte_range(),
+            range,
         }])
     })?;
     let mut defs = Vec::new();
@@ -252,9 +261,97 @@ fn compile_text(source: &str, rust_items: bool) -> Result<Vec<Definition>, Diagn
     }
 }
 
+/// The first bracket of `source` that does not pair up, with what is wrong and its
+/// bytes: a closing one with nothing open ("unexpected"), one that closes another
+/// kind ("does not close"), or one left open ("unclosed"). Comments and string
+/// literals are skipped, as the lexer does.
+fn unpaired_bracket(source: &str) -> Option<(String, Range<usize>)> {
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                // A line comment, to the end of the line.
+                for (_, n) in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '*') => {
+                chars.next();
+                let mut star = false;
+                for (_, n) in chars.by_ref() {
+                    if star && n == '/' {
+                        break;
+                    }
+                    star = n == '*';
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                for (_, n) in chars.by_ref() {
+                    if n == '"' && !escaped {
+                        break;
+                    }
+                    escaped = n == '\\' && !escaped;
+                }
+            }
+            '(' | '[' | '{' => open.push((c, i)),
+            ')' | ']' | '}' => {
+                let opener = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                match open.pop() {
+                    Some((o, _)) if o == opener => {}
+                    Some((o, _)) => return Some((format!("`{c}` does not close `{o}`"), i..i + 1)),
+                    None => return Some((format!("unexpected `{c}`"), i..i + 1)),
+                }
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+        .map(|(o, i)| (format!("unclosed `{o}`"), i..i + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unpaired_bracket_is_named_where_it_is() {
+        let message = |source: &str| {
+            let err = compile_str(source).expect_err("an error");
+            assert_eq!(err.items.len(), 1, "{err:?}");
+            let d = &err.items[0];
+            (d.message.clone(), source[d.range.clone()].to_string())
+        };
+        assert_eq!(
+            message("F(x) = {"),
+            ("unclosed `{`".to_string(), "{".to_string())
+        );
+        assert_eq!(
+            message("F(x) = x * tanh(softplus(x);"),
+            ("unclosed `(`".to_string(), "(".to_string())
+        );
+        assert_eq!(
+            message("F(x) = tanh(x));"),
+            ("unexpected `)`".to_string(), ")".to_string())
+        );
+        assert_eq!(
+            message("F(x) = max(0, x];"),
+            ("`]` does not close `(`".to_string(), "]".to_string())
+        );
+        // Brackets in comments and strings do not count.
+        let source = "/// f(x\n#[doc = \"(\"] /* ( */ F(x) = (x; // )";
+        let err = compile_str(source).expect_err("an error");
+        assert_eq!(err.items[0].message, "unclosed `(`");
+        let at = source.find("= (").expect("in the text") + 2;
+        assert_eq!(err.items[0].range, at..at + 1);
+    }
 
     #[test]
     fn compiles_the_seed_definitions() {
