@@ -119,6 +119,51 @@ impl Product {
     }
 }
 
+/// How a sum `a + b` is computed, chosen in one place for the emitter, the compiled
+/// programs and the refine pass's `f32` evaluation: `tanh(softplus(u)) + v ·
+/// (sech2(softplus(u)) · sigmoid(u))` (mish's derivative, `v = x`), whose terms cancel
+/// beside its root, is one `Real` call, which `f32` finishes in `f64`; any other sum
+/// is a plain addition.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Sum {
+    /// `tanh_softplus_slope(u, v)`.
+    TanhSoftplusSlope(NodeId, NodeId),
+    /// `a + b`.
+    Plain,
+}
+
+impl Sum {
+    /// The form of `a + b` in `g`, with the terms in either order and the product
+    /// `v · (sech2(softplus(u)) · sigmoid(u))` with its factors in either order.
+    pub fn of(g: &Graph, a: NodeId, b: NodeId) -> Sum {
+        let slope = |t: NodeId, m: NodeId| {
+            let Node::Call(Func::Tanh, sp) = g.node(t) else {
+                return None;
+            };
+            let Node::Call(Func::Softplus, u) = g.node(sp) else {
+                return None;
+            };
+            let Node::Mul(p, q) = g.node(m) else {
+                return None;
+            };
+            let derivative = |d: NodeId| match g.node(d) {
+                Node::Mul(c, e) => {
+                    Math::of_product(g, c, e) == Some((Math::SigmoidSech2Softplus, u))
+                }
+                _ => false,
+            };
+            if derivative(q) {
+                Some(Sum::TanhSoftplusSlope(u, p))
+            } else if derivative(p) {
+                Some(Sum::TanhSoftplusSlope(u, q))
+            } else {
+                None
+            }
+        };
+        slope(a, b).or_else(|| slope(b, a)).unwrap_or(Sum::Plain)
+    }
+}
+
 /// What an instruction computes from its operand registers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
@@ -147,6 +192,8 @@ pub enum Op {
     /// `gauss(a) * b` or `erfc(a) * b` with the function's value unrounded (see
     /// [`crate::graph::Graph::fused_product`]).
     FusedMul(Fused, Reg, Reg),
+    /// `tanh_softplus_slope(u, v)` (see [`Sum`]).
+    TanhSoftplusSlope(Reg, Reg),
     /// `a < b` (and the other comparisons): 1 or 0.
     Cmp(CmpOp, Reg, Reg),
     /// `c && d` on conditions: 1 or 0.
@@ -180,6 +227,7 @@ impl Op {
             | Op::Pow(a, b)
             | Op::MulErr(a, b)
             | Op::FusedMul(_, a, b)
+            | Op::TanhSoftplusSlope(a, b)
             | Op::Cmp(_, a, b)
             | Op::And(a, b)
             | Op::Or(a, b)
@@ -201,6 +249,7 @@ impl Op {
             Op::Pow(a, b) => Op::Pow(r(a), r(b)),
             Op::MulErr(a, b) => Op::MulErr(r(a), r(b)),
             Op::FusedMul(f, a, b) => Op::FusedMul(f, r(a), r(b)),
+            Op::TanhSoftplusSlope(a, b) => Op::TanhSoftplusSlope(r(a), r(b)),
             Op::Powi(a, n) => Op::Powi(r(a), n),
             Op::Cmp(op, a, b) => Op::Cmp(op, r(a), r(b)),
             Op::And(a, b) => Op::And(r(a), r(b)),
@@ -389,7 +438,10 @@ impl Builder {
                 Node::Param(i) => self.param(i),
                 Node::Bool(b) => self.constant(if b { 1.0 } else { 0.0 }),
                 Node::Neg(a) => self.op(Op::Neg(v(a))),
-                Node::Add(a, b) => self.op(Op::Add(v(a), v(b))),
+                Node::Add(a, b) => match Sum::of(g, a, b) {
+                    Sum::TanhSoftplusSlope(u, w) => self.op(Op::TanhSoftplusSlope(v(u), v(w))),
+                    Sum::Plain => self.op(Op::Add(v(a), v(b))),
+                },
                 Node::Sub(a, b) => self.op(Op::Sub(v(a), v(b))),
                 Node::Mul(a, b) => match Product::of(g, a, b) {
                     Product::Call(math, u) => self.op(Op::Call(math, v(u))),
@@ -571,6 +623,10 @@ mod tests {
                 Op::Pow(..) => a(0).powf(a(1)),
                 Op::MulErr(..) => mul_err(a(0), a(1)),
                 Op::FusedMul(f, ..) => eval_func(f.func(), a(0)) * a(1),
+                Op::TanhSoftplusSlope(..) => {
+                    let sp = eval_func(Func::Softplus, a(0));
+                    sp.tanh() + a(1) * (eval_func(Func::Sech2, sp) * eval_func(Func::Sigmoid, a(0)))
+                }
                 Op::Powi(_, n) => a(0).powi(n),
                 Op::Cmp(op, ..) => truth(op.apply(a(0), a(1))),
                 Op::And(..) => truth(a(0) != 0.0 && a(1) != 0.0),
@@ -665,29 +721,71 @@ mod tests {
 
     #[test]
     fn tanh_softplus_slope_is_one_call() {
-        // mish' = tanh(sp) + x·(sech2(sp)·σ(x)): the product is one fused call, from
-        // the same argument as tanh(softplus(x)), and no plain product of the two.
+        // mish' = tanh(sp) + x·(sech2(sp)·σ(x)): the sum is one fused call, from the
+        // same argument as tanh(softplus(x)), with no plain product or sum left.
         let defs = compile_str("Mish(x) = x * tanh(softplus(x));").expect("compiles");
         let d = &defs[0];
-        let p = Program::new(d, &[d.derivative], Precision::Double);
-        let ops: Vec<Op> = p.code().iter().map(|i| i.op).collect();
-        assert!(
-            ops.contains(&Op::Call(Math::SigmoidSech2Softplus, INPUT)),
-            "{p:?}"
-        );
-        assert!(
-            !ops.contains(&Op::Call(Math::Func(Func::Sigmoid), INPUT)),
-            "{p:?}"
-        );
-        // Its value is the product's, away from the root window at -1.19.
-        for x in [-30.0, -3.0, 0.5, 4.0, 25.0] {
-            let got = run(&p, x, &[])[0];
-            let want = eval(&d.graph, d.derivative, x, &[]);
+        for precision in [Precision::Single, Precision::Double] {
+            let p = Program::new(d, &[d.derivative], precision);
+            let ops: Vec<Op> = p.code().iter().map(|i| i.op).collect();
+            assert_eq!(ops[0], Op::TanhSoftplusSlope(INPUT, INPUT), "{p:?}");
             assert!(
-                (got - want).abs() <= 1e-15 * want.abs(),
-                "{x}: {got} vs {want}"
+                ops[1..].iter().all(|op| matches!(op, Op::Window(..))),
+                "{p:?}"
             );
         }
+        // The sum written out, its terms and factors in other orders, with another
+        // factor than x, is the same call; its value is the sum's.
+        for (text, v) in [
+            (
+                "F(x) = tanh(softplus(x)) + x * (sech2(softplus(x)) * sigmoid(x));",
+                None,
+            ),
+            (
+                "F(x) = (sigmoid(x) * sech2(softplus(x))) * x + tanh(softplus(x));",
+                None,
+            ),
+            (
+                "F(x) = (sigmoid(x) * sech2(softplus(x))) * 3 + tanh(softplus(x));",
+                Some(3.0),
+            ),
+            (
+                "F(x) = tanh(softplus(x)) + exp(x) * (sigmoid(x) * sech2(softplus(x)));",
+                Some(-1.0),
+            ),
+        ] {
+            let defs = compile_str(text).expect("compiles");
+            let d = &defs[0];
+            let p = Program::new(d, &[d.forward], Precision::Double);
+            let slope: Vec<Op> = p
+                .code()
+                .iter()
+                .map(|i| i.op)
+                .filter(|op| matches!(op, Op::TanhSoftplusSlope(..)))
+                .collect();
+            assert_eq!(slope.len(), 1, "{text}: {p:?}");
+            if let (Some(3.0), Op::TanhSoftplusSlope(u, w)) = (v, slope[0]) {
+                assert_eq!(u, INPUT, "{text}");
+                assert_ne!(w, INPUT, "{text}");
+            }
+            for x in [-30.0, -3.0, 0.5, 4.0, 25.0] {
+                let got = run(&p, x, &[])[0];
+                let want = eval(&d.graph, d.forward, x, &[]);
+                assert!(
+                    (got - want).abs() <= 1e-15 * want.abs(),
+                    "{text} at {x}: {got} vs {want}"
+                );
+            }
+        }
+        // A sum of other terms stays a sum.
+        let defs = compile_str("F(x) = tanh(softplus(x)) + x * sech2(softplus(x));").expect("ok");
+        let p = Program::new(&defs[0], &[defs[0].forward], Precision::Double);
+        assert!(
+            !p.code()
+                .iter()
+                .any(|i| matches!(i.op, Op::TanhSoftplusSlope(..))),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -707,12 +805,16 @@ mod tests {
             assert_eq!(windows.count(), fitted, "{precision:?}");
             assert_eq!(p.windows().len(), fitted);
         }
+        // f32 computes mish' as one sum finished in f64 (`Sum`), which needs no
+        // window beside the root at -1.19; f64 takes one there.
         let single = Program::new(d, &[d.derivative], Precision::Single);
-        assert!(!single.windows().is_empty());
+        assert!(single.windows().is_empty(), "{single:?}");
+        let double = Program::new(d, &[d.derivative], Precision::Double);
+        assert_eq!(double.windows().len(), 1, "{double:?}");
         // Inside the window, the polynomial stands in for the formula.
-        let w = &single.windows()[0];
+        let w = &double.windows()[0];
         let x = w.center_hi + w.center_lo + 0.5 * (w.low + w.high);
-        let got = run(&single, x, &[])[0];
+        let got = run(&double, x, &[])[0];
         let want = eval(&d.graph, d.derivative, x, &[]);
         assert!((got - want).abs() < 1e-6, "{got} vs {want}");
     }

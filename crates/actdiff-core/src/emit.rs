@@ -11,7 +11,7 @@
 //! user's formula was lowered to the DAG and carries no names of its own, and the
 //! activation's name, a type, starts with an uppercase letter (`valid.rs`).
 
-use crate::compiled::{Math, Product};
+use crate::compiled::{Math, Product, Sum};
 use crate::graph::{Graph, Node, NodeId};
 use crate::nan::carries_nan;
 use crate::print::{format_number, to_dsl};
@@ -311,10 +311,16 @@ fn compute(g: &Graph, id: NodeId) -> TokenStream {
             let a = v(a);
             quote!(-#a)
         }
-        Node::Add(a, b) => {
-            let (a, b) = (v(a), v(b));
-            quote!(#a + #b)
-        }
+        Node::Add(a, b) => match Sum::of(g, a, b) {
+            Sum::TanhSoftplusSlope(u, w) => {
+                let (u, w) = (v(u), v(w));
+                quote!(<T as #p::Real>::tanh_softplus_slope(#u, #w))
+            }
+            Sum::Plain => {
+                let (a, b) = (v(a), v(b));
+                quote!(#a + #b)
+            }
+        },
         Node::Sub(a, b) => {
             let (a, b) = (v(a), v(b));
             quote!(#a - #b)

@@ -461,6 +461,7 @@ fn step<T: Real>(
         Op::MulErr(a, b) => map2(out, get(a), get(b), T::mul_err),
         Op::FusedMul(Fused::Gauss, a, b) => map2(out, get(a), get(b), T::gauss_mul),
         Op::FusedMul(Fused::Erfc, a, b) => map2(out, get(a), get(b), T::erfc_mul),
+        Op::TanhSoftplusSlope(a, b) => map2(out, get(a), get(b), T::tanh_softplus_slope),
         Op::Powi(a, k) => map1(out, get(a), |a| a.powi(k)),
         Op::Cmp(op, a, b) => match op {
             CmpOp::Lt => map2(out, get(a), get(b), |a, b| truth(a < b)),

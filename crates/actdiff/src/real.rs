@@ -109,6 +109,13 @@ pub trait Real:
     /// then shares `tanh_softplus`'s exponential and division in `f32`, and
     /// `sech2_softplus`'s in `f64`.
     fn sigmoid_sech2_softplus(self) -> Self;
+    /// `tanh(softplus(x)) + v · sech2(softplus(x)) · sigmoid(x)`: `tanh(softplus)` plus
+    /// `v` times its derivative, as one value. Generated code calls it for that sum
+    /// (mish's derivative, `v = x`), whose two terms cancel beside the derivative's
+    /// root at -1.19; in `f32` it is computed in `f64` from `tanh_softplus`'s
+    /// exponential and division and rounded once, so the cancellation costs nothing.
+    /// In `f64` it is the sum of the two calls.
+    fn tanh_softplus_slope(self, v: Self) -> Self;
     /// `sech2(exp(x))` with `e^x` carried unrounded into the second exponential, which
     /// magnifies `e^x`'s relative error `2e^x` times: in tanhexp's derivatives.
     fn sech2_exp(self) -> Self;
@@ -225,6 +232,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn sigmoid_sech2_softplus(self) -> Self {
                 crate::math::fused::$t::sigmoid_sech2_softplus(self)
+            }
+            #[inline(always)]
+            fn tanh_softplus_slope(self, v: Self) -> Self {
+                crate::math::fused::$t::tanh_softplus_slope(self, v)
             }
             #[inline(always)]
             fn sech2_exp(self) -> Self {

@@ -280,9 +280,12 @@ pub fn exp(x: f32) -> f32 {
 
 /// `e^x` as an `f64`, to about 2^-34 relative for every `x` (no final rounding to
 /// `f32`, no overflow up to the clamp at 104, no subnormal range), for the fused forms,
-/// which finish in `f64` and round once. Symmetric clamps: `sigmoid_neg` takes
-/// `1 / (1 + e^x)` down to f32's smallest subnormal, at `x = 103.97`, as `sigmoid`
-/// takes `e^x / (1 + e^x)`.
+/// which finish in `f64` and round once. The clamps: `sigmoid_neg` takes
+/// `1 / (1 + e^x)` down to f32's smallest subnormal, at `x = 103.97`; below, `e^x`
+/// goes on to -200, so that `v·e^x` for any finite `f32` `v` (`f32::MAX < e^89`) is
+/// below half the smallest subnormal where it is clamped (`tanh_softplus_slope`'s
+/// `v·sech2(softplus(x))·σ(x)`, about `v·e^x` there: clamped at -104, mish's
+/// derivative at `x = -f32::MAX` was -1.8e-26 instead of 0).
 ///
 /// Computed in `f64` from the start, not as `f32`'s kernel widened: `x = k·ln 2 + r`
 /// (`k` by magic-bias rounding, `r` by one fused multiply-add: `|k| <= 150`, so the
@@ -294,8 +297,11 @@ pub fn exp(x: f32) -> f32 {
 /// value (they were 0.67–0.96).
 #[inline(always)]
 pub(crate) fn exp_wide(x: f32) -> f64 {
-    exp_wide_core(f64::from(clamp_lo(clamp_hi(x, 104.0), -104.0)))
+    exp_wide_core(f64::from(clamp_lo(clamp_hi(x, 104.0), EXP_WIDE_MIN)))
 }
+
+/// [`exp_wide`]'s lower clamp.
+const EXP_WIDE_MIN: f32 = -200.0;
 
 /// The smallest argument [`exp_wide_core`] takes (`2^k` stays normal below it too).
 pub(crate) const EXP_WIDE_CORE_MIN: f64 = -330.0;
@@ -817,30 +823,35 @@ pub(crate) mod tests {
     }
 
     /// `exp_wide` against std's `f64` exponential (within an `f64` ULP, far below the
-    /// bound) on every 4099th `f32` of `[-104, 104]` and at the clamps: 2^-34 relative,
+    /// bound) on every 4099th `f32` of `[-200, 104]` and at the clamps: 2^-34 relative,
     /// as its docs say; NaN passes through, the infinities take the clamps' values.
     #[test]
     fn exp_wide_is_within_its_bound() {
         let mut worst = (0.0f64, 0.0f32);
         let mut check = |x: f32| {
-            let want = f64::from(x).clamp(-104.0, 104.0).exp();
+            let want = f64::from(x).clamp(-200.0, 104.0).exp();
             let err = (super::exp_wide(x) / want - 1.0).abs();
             if err > worst.0 {
                 worst = (err, x);
             }
         };
-        for bits in (0..(104.0f32).to_bits()).step_by(4099) {
+        for bits in (0..(200.0f32).to_bits()).step_by(4099) {
             let x = f32::from_bits(bits);
-            check(x);
             check(-x);
+            if x <= 104.0 {
+                check(x);
+            }
         }
-        for x in [104.0, -104.0, 103.97, -103.97, 88.72, 0.0, -0.0] {
+        for x in [104.0, -104.0, -200.0, 103.97, -103.97, 88.72, 0.0, -0.0] {
             check(x);
         }
         assert!(worst.0 < 2f64.powi(-34), "{worst:?}");
         assert!(super::exp_wide(f32::NAN).is_nan());
         assert_eq!(super::exp_wide(f32::INFINITY), super::exp_wide(104.0));
-        assert_eq!(super::exp_wide(f32::NEG_INFINITY), super::exp_wide(-104.0));
+        assert_eq!(super::exp_wide(f32::NEG_INFINITY), super::exp_wide(-200.0));
+        // Below the clamp, times the largest f32, less than half the smallest
+        // subnormal.
+        assert!(super::exp_wide(-1e30) * f64::from(f32::MAX) < f64::from(f32::from_bits(1)) / 2.0);
     }
 
     #[test]

@@ -14,7 +14,11 @@
 //!   then takes one exponential and one division), and
 //! - `sech2(softplus(x)) · sigmoid(x) = 4E (1 + E) / (n + 2)²`
 //!   (`sigmoid_sech2_softplus`, which the emitter calls for that product, the derivative
-//!   of `tanh(softplus(x))`: mish's derivative then divides once).
+//!   of `tanh(softplus(x))`: mish's derivative then divides once), and
+//! - `tanh(softplus(x)) + v · sech2(softplus(x)) · sigmoid(x)`
+//!   (`tanh_softplus_slope`, which the emitter calls for that sum, mish's derivative
+//!   with `v = x`): the sum is taken in `f64` too, so its terms' cancellation beside
+//!   the root at -1.19 costs nothing, and needs no polynomial window there.
 //!
 //! Each quotient is a product with a reciprocal that the forms of one activation share
 //! (`1/(n + 2)`, `1/(1 + E)`): a division in `f64` is the costliest instruction of
@@ -145,6 +149,34 @@ pub mod f32 {
         let r = 1.0 / (n + 2.0);
         (4.0 * e * (e + 1.0) * r * r) as f32
     }
+
+    /// `tanh(softplus(x)) + v · sigmoid_sech2_softplus(x)` in `f64`, rounded once: the
+    /// two terms of mish's derivative (`v = x`) cancel beside its root at -1.19, where
+    /// the sum of the two rounded `f32` terms needed a polynomial window (a fifth of
+    /// the f32 backward's time) to stay within 8 ULP. Here both terms carry
+    /// `exp_wide`'s 2^-34, from one exponential and one division, the same
+    /// instructions as `tanh_softplus` and `sigmoid_sech2_softplus`, so that a kernel
+    /// computing the forward too shares them.
+    #[inline(always)]
+    pub fn tanh_softplus_slope(x: f32, v: f32) -> f32 {
+        let e = exp_wide(x);
+        let n = e * (e + 2.0);
+        let r = 1.0 / (n + 2.0);
+        let slope = 4.0 * e * (e + 1.0) * r * r;
+        // An infinite `v` (mish' at x = ±inf, where `v = x`) times a slope that f32
+        // rounds to 0 is NaN, as the f32 product this replaces was: the provided
+        // methods then take the value at the largest finite input, the limit
+        // (mish'(+inf) = 1, mish'(-inf) = 0), where the f64 product was ±inf.
+        let vs = if v.is_infinite() && slope <= SLOPE_ZERO {
+            f64::NAN
+        } else {
+            f64::from(v) * slope
+        };
+        (n * r + vs) as f32
+    }
+
+    /// Half the smallest `f32` subnormal: an `f64` at or below it rounds to 0.
+    const SLOPE_ZERO: f64 = 7.006_492_321_624_085e-46;
 }
 
 /// Fused forms in `f64`.
@@ -338,6 +370,14 @@ pub mod f64 {
         let (fh, fl) = (4.0 * gh, 4.0 * gl);
         fma(fh, kh, fh * kl + fl * kh)
     }
+
+    /// `tanh_softplus(x) + v · sigmoid_sech2_softplus(x)`, the sum of the two calls
+    /// (`f64` has no wider type to finish in): the same bits as the sum written out,
+    /// so the `f64` root windows fitted for it still hold.
+    #[inline(always)]
+    pub fn tanh_softplus_slope(x: f64, v: f64) -> f64 {
+        tanh_softplus(x) + v * sigmoid_sech2_softplus(x)
+    }
 }
 
 #[cfg(test)]
@@ -369,6 +409,64 @@ mod tests {
                 "{x}"
             );
         }
+    }
+
+    /// f32's `tanh_softplus_slope(x, v)` is the `f64` sum rounded once: within half an
+    /// ULP plus `exp_wide`'s 2^-34 carried through both terms (2^-32 of their
+    /// magnitudes), also beside mish''s root at -1.19, where the terms cancel and
+    /// the two `f32` calls summed in `f32` are far off; on every 1009th f32 in
+    /// (-30, 30), with `v = x` (mish') and two other factors. `f64`'s is the sum of
+    /// its two calls, bit for bit.
+    #[test]
+    fn tanh_softplus_slope_is_the_sum_rounded_once() {
+        fn sigmoid(x: f64) -> f64 {
+            1.0 / (1.0 + (-x).exp())
+        }
+        let (mut checked, mut plain_worst) = (0, 0.0f64);
+        let negative = (0x8000_0000..=(-30.0f32).to_bits()).step_by(1009);
+        let positive = (0..30.0f32.to_bits()).step_by(1009);
+        for x in negative.chain(positive).map(f32::from_bits) {
+            let xd = f64::from(x);
+            let sp = softplus(xd);
+            let e2 = (-2.0 * sp).exp();
+            let slope = 4.0 * e2 / ((1.0 + e2) * (1.0 + e2)) * sigmoid(xd);
+            for v in [x, -0.37, 3.0] {
+                let terms = sp.tanh().abs() + (f64::from(v) * slope).abs();
+                let want = sp.tanh() + f64::from(v) * slope;
+                let w = (want as f32).abs();
+                let ulp = f64::from(f32::from_bits(w.to_bits() + 1) - w);
+                let err = |got: f32| (f64::from(got) - want).abs() / ulp;
+                let bound = 0.5 + terms * 2f64.powi(-32) / ulp;
+                let got = super::f32::tanh_softplus_slope(x, v);
+                assert!(err(got) <= bound, "{x}, {v}: {} > {bound}", err(got));
+                let plain =
+                    super::f32::tanh_softplus(x) + v * super::f32::sigmoid_sech2_softplus(x);
+                plain_worst = plain_worst.max(err(plain));
+                assert_eq!(
+                    super::f64::tanh_softplus_slope(xd, f64::from(v)).to_bits(),
+                    (super::f64::tanh_softplus(xd)
+                        + f64::from(v) * super::f64::sigmoid_sech2_softplus(xd))
+                    .to_bits()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 6_000_000, "{checked}");
+        // An infinite factor times a slope that rounds to 0 is NaN, as the f32 product
+        // was, which the provided methods take as "use the limit"; with a slope that
+        // does not round to 0, the infinity.
+        for x in [f32::INFINITY, f32::NEG_INFINITY] {
+            assert!(super::f32::tanh_softplus_slope(x, x).is_nan(), "{x}");
+        }
+        assert_eq!(
+            super::f32::tanh_softplus_slope(0.0, f32::INFINITY),
+            f32::INFINITY
+        );
+        assert_eq!(
+            super::f32::tanh_softplus_slope(-100.0, f32::NEG_INFINITY),
+            f32::NEG_INFINITY
+        );
+        assert!(plain_worst > 100.0, "{plain_worst}");
     }
 
     /// Every f32 through the three f32 forms, against f64 references written with
