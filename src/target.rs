@@ -276,17 +276,39 @@ fn round_number(x: f64) -> f64 {
 }
 
 /// Whether a failure to parse `text` as a built-in still shows that one was meant:
-/// its name was known, or close to a known one, also where the arguments after it
-/// do not parse (`hardtanh(min_val=-2, 2)`, `leaky_relu(negative_slope=0.2`).
+/// its name was known, or close to a known one; or the name parsed and its arguments
+/// did not, and the text is that name and one bracket group closed at its end
+/// (`hardtanh(min_val=-2, 2)`, `leaky_relu(negative_slop=0.2)`). A definition or an
+/// expression that goes on after the group (`Mish(x) = x * y`,
+/// `sigmoid(x) * (1 - sigmoid(x))`), or leaves it open, gets the expression's error.
 fn names_builtin(e: &ParseBuiltinError, text: &str) -> bool {
     match e {
         ParseBuiltinError::UnknownName { nearest, .. } => !nearest.is_empty(),
         ParseBuiltinError::Syntax { .. } => {
-            let head = text.split('(').next().unwrap_or_default().trim();
-            !head.is_empty() && Builtin::<f64>::from_str(head).is_ok()
+            let head = text.trim().split('(').next().unwrap_or_default().trim();
+            one_call(text) && Builtin::<f64>::from_str(head).is_ok()
         }
-        _ => true,
+        _ => one_call(text),
     }
+}
+
+/// Whether `text` is a name and one bracket group that closes at its end.
+fn one_call(text: &str) -> bool {
+    let text = text.trim();
+    let Some((head, _)) = text.split_once('(') else {
+        return false;
+    };
+    // The group opens at `head.len()`; where it closes, if it does.
+    let group = &text[head.len()..];
+    let mut depth = 0usize;
+    group.char_indices().find_map(|(i, c)| {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => return None,
+        }
+        (depth == 0).then_some(i + 1 == group.len())
+    }) == Some(true)
 }
 
 /// A built-in's parameter values: the defaults, overridden by the arguments of its

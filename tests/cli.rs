@@ -172,6 +172,13 @@ fn plot_and_check_show_definition_errors_with_a_caret() {
     assert!(!ok);
     assert!(err.contains("positional argument"), "{err}");
     assert!(!err.contains("unknown function"), "{err}");
+    // A definition or an expression named like a built-in gets its own error.
+    let (ok, _, err) = run(&["show", "Mish(x) = x * tanh(softplus(x)) * y"]);
+    assert!(!ok);
+    assert!(err.contains("`y`"), "{err}");
+    let (ok, _, err) = run(&["show", "sigmoid(x) * (1 - sigmoid(x)"]);
+    assert!(!ok);
+    assert!(err.contains("unclosed `(`"), "{err}");
     let (ok, _, err) = run(&["plot", "relu", "--range", "3..1"]);
     assert!(!ok);
     assert!(err.contains("the range 3..1 is empty"), "{err}");

@@ -263,38 +263,65 @@ fn compile_text(source: &str, rust_items: bool) -> Result<Vec<Definition>, Diagn
 
 /// The first bracket of `source` that does not pair up, with what is wrong and its
 /// bytes: a closing one with nothing open ("unexpected"), one that closes another
-/// kind ("does not close"), or one left open ("unclosed"). Comments and string
-/// literals are skipped, as the lexer does.
+/// kind ("does not close"), or one left open ("unclosed"). Comments (nested block
+/// comments too), string and raw string literals and character literals are
+/// skipped, as the lexer skips them; a `'` that does not close a character literal
+/// is a lifetime's.
 fn unpaired_bracket(source: &str) -> Option<(String, Range<usize>)> {
+    let chars: Vec<(usize, char)> = source.char_indices().collect();
+    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
     let mut open: Vec<(char, usize)> = Vec::new();
-    let mut chars = source.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut k = 0;
+    while let Some(c) = at(k) {
+        let i = chars[k].0;
+        k += 1;
         match c {
-            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
-                // A line comment, to the end of the line.
-                for (_, n) in chars.by_ref() {
-                    if n == '\n' {
-                        break;
+            '/' if at(k) == Some('/') => {
+                while at(k).is_some_and(|n| n != '\n') {
+                    k += 1;
+                }
+            }
+            '/' if at(k) == Some('*') => {
+                k += 1;
+                let mut depth = 1;
+                while depth > 0 {
+                    match (at(k), at(k + 1)) {
+                        (Some('*'), Some('/')) => (depth, k) = (depth - 1, k + 2),
+                        (Some('/'), Some('*')) => (depth, k) = (depth + 1, k + 2),
+                        (Some(_), _) => k += 1,
+                        (None, _) => break,
                     }
                 }
             }
-            '/' if chars.peek().is_some_and(|&(_, n)| n == '*') => {
-                chars.next();
-                let mut star = false;
-                for (_, n) in chars.by_ref() {
-                    if star && n == '/' {
-                        break;
+            // A raw string: `r`, some `#`, `"`, up to `"` and as many `#`.
+            'r' if matches!(at(k), Some('"' | '#')) => {
+                let hashes = (k..).take_while(|&j| at(j) == Some('#')).count();
+                if at(k + hashes) == Some('"') {
+                    k += hashes + 1;
+                    while let Some(n) = at(k) {
+                        k += 1;
+                        if n == '"' && (k..k + hashes).all(|j| at(j) == Some('#')) {
+                            k += hashes;
+                            break;
+                        }
                     }
-                    star = n == '*';
                 }
             }
             '"' => {
-                let mut escaped = false;
-                for (_, n) in chars.by_ref() {
-                    if n == '"' && !escaped {
-                        break;
+                while let Some(n) = at(k) {
+                    k += 1;
+                    match n {
+                        '\\' => k += 1,
+                        '"' => break,
+                        _ => {}
                     }
-                    escaped = n == '\\' && !escaped;
+                }
+            }
+            // A character literal (`'('`, `'\''`), or else a lifetime.
+            '\'' => {
+                let len = if at(k) == Some('\\') { 2 } else { 1 };
+                if at(k + len) == Some('\'') {
+                    k += len + 1;
                 }
             }
             '(' | '[' | '{' => open.push((c, i)),
@@ -345,8 +372,9 @@ mod tests {
             message("F(x) = max(0, x];"),
             ("`]` does not close `(`".to_string(), "]".to_string())
         );
-        // Brackets in comments and strings do not count.
-        let source = "/// f(x\n#[doc = \"(\"] /* ( */ F(x) = (x; // )";
+        // Brackets in comments, strings and character literals do not count.
+        let source =
+            "/// f)x\n#[doc = \")\\\")\"] #[a = r#\")\"#] #[b = ')'] /* /* */ ) */ F(x) = (x; // )";
         let err = compile_str(source).expect_err("an error");
         assert_eq!(err.items[0].message, "unclosed `(`");
         let at = source.find("= (").expect("in the text") + 2;

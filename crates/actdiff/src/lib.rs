@@ -30,8 +30,10 @@
 //! optional parameters with defaults (`learn` marks those a network trains), `=` and
 //! an expression: number literals, the input, parameters, `+ - * /`, unary `-`,
 //! `if / else if / else` with `< <= > >=` and `&& ||`, blocks with `let`, and the
-//! functions `exp expm1 ln log1p sqrt tanh sigmoid softplus erf erfc gauss sin cos
-//! cos2x sin2x1p xcos_halfsin abs max min clamp powi pow mul_err`, where `gauss(u) = exp(-u²)` with
+//! functions `exp expm1 ln log1p sqrt tanh sech2 sigmoid softplus erf erfc gauss sin
+//! cos cos2x sin2x1p xcos_halfsin abs max min clamp powi pow mul_err`, where
+//! `sech2(u) = 1 - tanh(u)²` without its cancellation (tanh's derivative),
+//! `gauss(u) = exp(-u²)` with
 //! `u²` taken exactly (what `exp(-(u * u))` is rewritten to), `cos2x(u) = cos(2u)` and
 //! `sin2x1p(u) = 1 + sin(2u)` are the forms without cancellation that
 //! `cos(u)² - sin(u)²` and `1 + 2·sin(u)·cos(u)` are rewritten to,

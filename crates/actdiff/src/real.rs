@@ -113,8 +113,9 @@ pub trait Real:
     /// `v` times its derivative, as one value. Generated code calls it for that sum
     /// (mish's derivative, `v = x`), whose two terms cancel beside the derivative's
     /// root at -1.19; in `f32` it is computed in `f64` from `tanh_softplus`'s
-    /// exponential and division and rounded once, so the cancellation costs nothing.
-    /// In `f64` it is the sum of the two calls.
+    /// exponential and division and rounded once, so the cancellation costs about
+    /// 2^-38 in absolute terms (the exponential's error), not f32's rounding. In `f64`
+    /// it is the sum of the two calls.
     fn tanh_softplus_slope(self, v: Self) -> Self;
     /// `sech2(exp(x))` with `e^x` carried unrounded into the second exponential, which
     /// magnifies `e^x`'s relative error `2e^x` times: in tanhexp's derivatives.
