@@ -7,6 +7,14 @@
 use crate::compiled::Math;
 use crate::graph::{Func, Graph, Node, NodeId};
 
+/// `tanh(softplus(u)) + v · (sech2(softplus(u)) · sigmoid(u))` in `f64`: the value of
+/// the fused sum `compiled::Sum` picks (the runtime's `tanh_softplus_slope`), for the
+/// refine pass's model of f32 code and the compiled programs' tests.
+pub fn tanh_softplus_slope(u: f64, v: f64) -> f64 {
+    let sp = eval_func(Func::Softplus, u);
+    sp.tanh() + v * (eval_func(Func::Sech2, sp) * eval_func(Func::Sigmoid, u))
+}
+
 /// Evaluates a one-argument function of the language in `f64`.
 pub fn eval_func(f: Func, x: f64) -> f64 {
     match f {

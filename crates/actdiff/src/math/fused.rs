@@ -128,17 +128,30 @@ pub mod f32 {
     // the extra rounding is 2^-53, far below f32's).
     #[inline(always)]
     pub fn tanh_softplus(x: f32) -> f32 {
+        let (_, n, r) = softplus_parts(x);
+        (n * r) as f32
+    }
+
+    /// `E = e^x`, `n = E(E + 2)` and the reciprocal `1/(n + 2)`, in `f64`: what the
+    /// softplus forms below share, written once so that the forms one kernel calls
+    /// compute them with the same instructions, which the compiler then computes once.
+    #[inline(always)]
+    fn softplus_parts(x: f32) -> (f64, f64, f64) {
         let e = exp_wide(x);
         let n = e * (e + 2.0);
-        (n * (1.0 / (n + 2.0))) as f32
+        (e, n, 1.0 / (n + 2.0))
+    }
+
+    /// `sech2(softplus(x)) · sigmoid(x) = 4E(1 + E)·r²` from [`softplus_parts`].
+    #[inline(always)]
+    fn slope(e: f64, r: f64) -> f64 {
+        4.0 * e * (e + 1.0) * r * r
     }
 
     /// `sech2(softplus(x))`. Maximum error 0.5014 ULP over every `f32`.
     #[inline(always)]
     pub fn sech2_softplus(x: f32) -> f32 {
-        let e = exp_wide(x);
-        let n = e * (e + 2.0);
-        let r = 1.0 / (n + 2.0);
+        let (_, n, r) = softplus_parts(x);
         (4.0 * (n + 1.0) * r * r) as f32
     }
 
@@ -149,10 +162,8 @@ pub mod f32 {
     /// with the `E` of 2^-26 before, which `1/(n + 2)²` doubles, as in `sech2_softplus`).
     #[inline(always)]
     pub fn sigmoid_sech2_softplus(x: f32) -> f32 {
-        let e = exp_wide(x);
-        let n = e * (e + 2.0);
-        let r = 1.0 / (n + 2.0);
-        (4.0 * e * (e + 1.0) * r * r) as f32
+        let (e, _, r) = softplus_parts(x);
+        slope(e, r) as f32
     }
 
     /// `tanh(softplus(x)) + v · sigmoid_sech2_softplus(x)` in `f64`, rounded once: the
@@ -165,10 +176,8 @@ pub mod f32 {
     /// computing the forward too shares them.
     #[inline(always)]
     pub fn tanh_softplus_slope(x: f32, v: f32) -> f32 {
-        let e = exp_wide(x);
-        let n = e * (e + 2.0);
-        let r = 1.0 / (n + 2.0);
-        let slope = 4.0 * e * (e + 1.0) * r * r;
+        let (e, n, r) = softplus_parts(x);
+        let slope = slope(e, r);
         // An infinite `v` (mish' at x = ±inf, where `v = x`) times a slope that f32
         // rounds to 0 is NaN, as the f32 product this replaces was: the provided
         // methods then take the value at the largest finite input, the limit
