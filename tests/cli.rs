@@ -231,6 +231,22 @@ fn check_fails_on_a_nan_leak() {
     assert!(ok, "{out}{err}");
 }
 
+/// An oscillating formula is NaN at ±inf, where it has no limit: `check` says so
+/// rather than call it a leak, and `show` prints NaN there, not the value at MAX.
+#[test]
+fn an_oscillating_formula_has_no_value_at_infinity() {
+    let (ok, out, err) = run(&["check", "x + sin(x)"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.matches("ok (oscillates: no limit)").count(), 2, "{out}");
+    let (ok, out, err) = run(&["show", "Wave(x) = sin(x)"]);
+    assert!(ok, "{out}{err}");
+    let inf = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("inf "))
+        .unwrap_or_else(|| panic!("no row at inf: {out}"));
+    assert_eq!(inf.matches("NaN").count(), 3, "{inf}");
+}
+
 #[test]
 fn check_finds_the_kinks() {
     let (ok, out, _) = run(&["check", "hardswish"]);

@@ -784,6 +784,17 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
             }
         }
     };
+    // Only where it differs from the trait's default, so that most expansions do not
+    // carry it.
+    let oscillates = if def.oscillates() {
+        quote! {
+            fn oscillates(&self) -> bool {
+                true
+            }
+        }
+    } else {
+        quote!()
+    };
     let impl_generics = if header.params.is_empty() {
         quote!()
     } else {
@@ -866,6 +877,8 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
                     _ => <T as #p::Real>::from_f64(::core::f64::NAN),
                 }
             }
+
+            #oscillates
 
             #sums
 

@@ -83,6 +83,15 @@ impl Func {
         Func::Abs,
     ];
 
+    /// Whether the function is periodic (or a periodic function's fused form), so
+    /// that it oscillates without end as its argument grows.
+    pub fn is_periodic(self) -> bool {
+        matches!(
+            self,
+            Func::Sin | Func::Cos | Func::Cos2x | Func::Sin2x1p | Func::XcosHalfsin
+        )
+    }
+
     /// The name used in the DSL and as the `Real` method.
     pub fn name(self) -> &'static str {
         match self {

@@ -123,6 +123,24 @@ impl Definition {
         }
     }
 
+    /// Whether a formula applies a periodic function (`sin`, `cos` and their fused
+    /// forms) to an argument that depends on the input: it then oscillates as the
+    /// input grows and in general has no limit at ±inf, so its value at ±MAX must not
+    /// stand for one (the rule of `actdiff::Activation`). A periodic function of the
+    /// parameters alone does not count.
+    pub fn oscillates(&self) -> bool {
+        let g = &self.graph;
+        let Some(x) = g.lookup(graph::Node::Input) else {
+            return false;
+        };
+        let mut roots = vec![self.forward, self.derivative, self.second_derivative];
+        roots.extend(&self.param_derivatives);
+        g.reachable(&roots).into_iter().any(|id| match g.node(id) {
+            graph::Node::Call(f, u) => f.is_periodic() && g.depends_on(u, x),
+            _ => false,
+        })
+    }
+
     /// The declared default of each parameter.
     pub fn default_params(&self) -> Vec<f64> {
         self.header.params.iter().map(|p| p.default).collect()

@@ -75,7 +75,9 @@ impl ActivationInfo {
 /// methods add one rule on top: where an infinite input makes the formula NaN
 /// (`x * tanh(softplus(x))` at `-inf` is `-inf * 0`), the result is the formula's value
 /// at the largest finite input of that sign, which is the limit for every activation
-/// whose tail is exponential (`mish(-inf) = -0`, `mish'(+inf) = 1`). A NaN input or
+/// whose tail is exponential (`mish(-inf) = -0`, `mish'(+inf) = 1`). Not where the
+/// formula [oscillates](Activation::oscillates): `sin(x)` and `x + sin(x)` have no
+/// value at MAX that could stand for a limit, and stay NaN at ±inf. A NaN input or
 /// parameter always gives NaN.
 ///
 /// Activations are `Sync`, so that the slice methods can share one between threads
@@ -97,12 +99,27 @@ pub trait Activation<T: Real>: Sync {
     /// the parameters (the provided methods panic instead).
     fn param_derivative_finite(&self, index: usize, x: T) -> T;
 
+    /// Whether the formula applies a periodic function (`sin`, `cos`) to an argument
+    /// that depends on the input, so that it oscillates as the input grows and in
+    /// general has no limit at ±inf. The provided methods then leave the NaN that an
+    /// infinite input gives rather than take the value at ±MAX, which for such a
+    /// formula is no limit (`sin(f64::MAX)` is a number, `sin(inf)` none).
+    /// `activation!` and [`crate::Dynamic`] answer from the formula; the default is
+    /// `false`.
+    fn oscillates(&self) -> bool {
+        false
+    }
+
     /// `f(x)`.
     #[inline]
     fn forward(&self, x: T) -> T {
         vectorized(
             #[inline(always)]
-            || at_infinity(x, self.forward_finite(x), |c| self.forward_finite(c)),
+            || {
+                at_infinity(self.oscillates(), x, self.forward_finite(x), |c| {
+                    self.forward_finite(c)
+                })
+            },
         )
     }
 
@@ -111,7 +128,11 @@ pub trait Activation<T: Real>: Sync {
     fn derivative(&self, x: T) -> T {
         vectorized(
             #[inline(always)]
-            || at_infinity(x, self.derivative_finite(x), |c| self.derivative_finite(c)),
+            || {
+                at_infinity(self.oscillates(), x, self.derivative_finite(x), |c| {
+                    self.derivative_finite(c)
+                })
+            },
         )
     }
 
@@ -140,9 +161,12 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(x, self.second_derivative_finite(x), |c| {
-                    self.second_derivative_finite(c)
-                })
+                at_infinity(
+                    self.oscillates(),
+                    x,
+                    self.second_derivative_finite(x),
+                    |c| self.second_derivative_finite(c),
+                )
             },
         )
     }
@@ -160,9 +184,12 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(x, self.param_derivative_finite(index, x), |c| {
-                    self.param_derivative_finite(index, c)
-                })
+                at_infinity(
+                    self.oscillates(),
+                    x,
+                    self.param_derivative_finite(index, x),
+                    |c| self.param_derivative_finite(index, c),
+                )
             },
         )
     }
@@ -345,10 +372,10 @@ pub trait Activation<T: Real>: Sync {
 }
 
 /// `r`, or the value at the largest finite input of the same sign when an infinite
-/// `x` made `r` NaN (see [`Activation`]).
+/// `x` made `r` NaN and the formula does not oscillate (see [`Activation`]).
 #[inline(always)]
-fn at_infinity<T: Real>(x: T, r: T, f: impl Fn(T) -> T) -> T {
-    if r.is_nan() && x.is_infinite() {
+fn at_infinity<T: Real>(oscillates: bool, x: T, r: T, f: impl Fn(T) -> T) -> T {
+    if r.is_nan() && x.is_infinite() && !oscillates {
         f(x.clamp_finite())
     } else {
         r

@@ -348,6 +348,9 @@ macro_rules! catalogue {
             fn param_derivative_finite(&self, index: usize, x: T) -> T {
                 match self { $( Builtin::$variant(a) => a.param_derivative_finite(index, x), )* }
             }
+            fn oscillates(&self) -> bool {
+                match self { $( Builtin::$variant(a) => Activation::<T>::oscillates(a), )* }
+            }
             #[inline]
             fn forward(&self, x: T) -> T {
                 match self { $( Builtin::$variant(a) => a.forward(x), )* }

@@ -54,6 +54,8 @@ pub const BLOCK: usize = 256;
 #[derive(Clone, Debug)]
 pub struct Dynamic {
     info: ActivationInfo,
+    /// `Definition::oscillates`: no limit rule at ±inf.
+    oscillates: bool,
     params: Vec<f64>,
     rules: Vec<Rule>,
     single: Programs,
@@ -208,6 +210,7 @@ impl Dynamic {
                 params: Cow::Owned(params),
                 constraints: Cow::Owned(actdiff_core::constraints::where_text(&def.header)),
             },
+            oscillates: def.oscillates(),
             params: def.default_params(),
             rules: resolve(&def.header)
                 .into_iter()
@@ -777,6 +780,10 @@ impl<T: Real> Activation<T> for Dynamic {
             }
             None => T::from_f64(f64::NAN),
         }
+    }
+
+    fn oscillates(&self) -> bool {
+        self.oscillates
     }
 
     fn forward_slice(&self, x: &[T], y: &mut [T]) {

@@ -2,6 +2,7 @@
 //! (PyTorch's), NaN propagation through every method, and limits at infinity.
 
 use actdiff::prelude::*;
+use std::str::FromStr;
 
 #[test]
 fn relu_derivative_is_zero_at_zero() {
@@ -146,6 +147,70 @@ fn a_fused_gaussian_product_takes_its_limits_at_infinity() {
             for x in [inf, -inf, max, -max] {
                 assert!(!a.derivative(x).is_infinite(), "f'({x:e})");
             }
+        }};
+    }
+    limits!(f32);
+    limits!(f64);
+}
+
+activation! {
+    /// A formula with no limit at infinity.
+    Wave(x) = sin(x);
+}
+
+activation! {
+    /// Growth plus an oscillation: `+inf` is its limit, but the formula at MAX says
+    /// nothing about it.
+    Wobble(x) = x + sin(x);
+}
+
+activation! {
+    /// A periodic function of the parameter alone: no oscillation in `x`, so the
+    /// limit rule holds (`x·e^-x·cos(a)` at `+inf` is `inf·0`, its limit 0).
+    Damped(x; a = 0.5) = x * exp(-x) * cos(a);
+}
+
+#[test]
+fn a_formula_that_oscillates_is_nan_at_infinity() {
+    assert!(Activation::<f32>::oscillates(&Wave));
+    assert!(Activation::<f64>::oscillates(&Wobble));
+    assert!(!Activation::<f64>::oscillates(&Damped::default()));
+    assert!(!Activation::<f64>::oscillates(&Mish));
+    assert!(Activation::<f64>::oscillates(&Snake::default()));
+    assert!(Builtin::<f32>::from_str("snake")
+        .expect("built-in")
+        .oscillates());
+    macro_rules! limits {
+        ($t:ty) => {{
+            let inf = <$t>::INFINITY;
+            for x in [inf, -inf] {
+                assert!(Wave.forward(x).is_nan(), "sin({x})");
+                assert!(Wave.derivative(x).is_nan(), "cos({x})");
+                assert!(Wave.second_derivative(x).is_nan(), "-sin({x})");
+                assert!(Wobble.forward(x).is_nan(), "x + sin(x) at {x}");
+                let (f, d) = Wobble.forward_and_derivative(x);
+                assert!(f.is_nan() && d.is_nan(), "{f}, {d} at {x}");
+            }
+            // Finite inputs keep their (finite) values, MAX included.
+            assert!(Wave.forward(<$t>::MAX).is_finite());
+            assert!(Wobble.forward(<$t>::MAX).is_finite());
+            let damped = Damped::<$t>::default();
+            assert_eq!(damped.forward(inf), 0.0);
+            assert_eq!(damped.derivative(inf), 0.0);
+            assert_eq!(damped.param_derivative(0, inf), 0.0);
+            // The slice kernels and `Dynamic` apply the same rule.
+            let x = [inf, -inf, 0.0];
+            let mut y = [1.0; 3];
+            Wave.forward_slice(&x, &mut y);
+            assert!(y[0].is_nan() && y[1].is_nan() && y[2] == 0.0, "{y:?}");
+            let d = Dynamic::parse("W(x) = x + sin(x)").expect("parses");
+            assert!(Activation::<$t>::oscillates(&d));
+            let mut y = [1.0 as $t; 3];
+            d.forward_slice(&x, &mut y);
+            assert!(y[0].is_nan() && y[1].is_nan() && y[2] == 0.0, "{y:?}");
+            let d = Dynamic::parse("D(x; a = 0.5) = x * exp(-x) * cos(a)").expect("parses");
+            assert!(!Activation::<$t>::oscillates(&d));
+            assert_eq!(Activation::<$t>::forward(&d, inf), 0.0);
         }};
     }
     limits!(f32);
