@@ -1,6 +1,6 @@
 //! Checks on a definition as a whole, once its formula lowered cleanly: that the
-//! formula uses its input and each `learn` parameter, and that every number in it,
-//! and every default, fits `f32`.
+//! formula uses its input and each `learn` parameter, that its constant parts are
+//! numbers, and that every number in it, and every default, fits `f32`.
 //!
 //! - An activation that does not depend on its input is a constant: an error.
 //! - A `learn` parameter the formula does not use would train nothing: its gradient
@@ -8,6 +8,12 @@
 //!   `#[actdiff(allow_unused_learn)]` (see [`crate::attr`]), for a parameter kept for
 //!   a signature's sake. "Uses" means after simplification: a parameter in a branch
 //!   that can never be taken is unused.
+//! - A `learn` parameter the formula reads only in conditions (a threshold,
+//!   `if x > t { x } else { 0 }`) or in `mul_err` has the gradient 0 for every input,
+//!   and is an error for the same reason, with the same way out ([`derivatives`]).
+//! - A part of the formula without the input or parameters whose value is not a
+//!   number (`sqrt(-1)`, `ln(0)`, `0 / 0`) would make the formula NaN or infinite
+//!   for every input: an error at its innermost such part.
 //! - A fixed (not `learn`) parameter the formula does not use is accepted: it is
 //!   harmless to a training loop, and a fixed knob kept for a signature's sake (as
 //!   PyTorch's `inplace`) is common. It deserves a warning, which a proc macro on
@@ -103,6 +109,51 @@ pub fn formula(
     }
     // Literals were checked as they were lowered; what remains is folded constants.
     errors.extend(constants(g, &reached).filter_map(|(v, span)| number_in_f32(v, span)));
+    constant_parts(g, &reached, errors);
+}
+
+/// Checks the parts of the formula that depend on neither the input nor a parameter
+/// but were not folded to a number because their value is not one (`sqrt(-1)`,
+/// `ln(0)`, `0 / 0`): the formula would be NaN or infinite for every input. Only the
+/// innermost such part is reported (`ln(sqrt(-1))` is one error, at `sqrt`).
+fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
+    let values = crate::eval::eval_ordered(g, reached, 0.0, &[]);
+    let mut varying = vec![false; g.len()];
+    let mut bad = vec![false; g.len()];
+    for &id in reached {
+        let node = g.node(id);
+        let children = node.children();
+        let i = id.0 as usize;
+        varying[i] = matches!(node, Node::Input | Node::Param(_))
+            || children.iter().any(|c| varying[c.0 as usize]);
+        if varying[i] || node.is_condition() || matches!(node, Node::Const(_)) {
+            continue;
+        }
+        if children.iter().any(|c| bad[c.0 as usize]) {
+            bad[i] = true;
+            continue;
+        }
+        let v = values[i];
+        let problem = if v.is_nan() {
+            "is NaN, so the formula would be NaN for every input".to_string()
+        } else if v.is_infinite() {
+            format!(
+                "is {}, so the formula would be NaN or infinite for every input",
+                format_number(v)
+            )
+        } else {
+            // A finite one was folded to a number, and checked as one above.
+            continue;
+        };
+        bad[i] = true;
+        errors.push(syn::Error::new(
+            g.span(id),
+            format!(
+                "`{}` {problem}\nhelp: a part of the formula without its input or parameters must be a finite number",
+                crate::print::to_dsl(g, id)
+            ),
+        ));
+    }
 }
 
 /// The constants among `nodes`, with their spans.
@@ -120,8 +171,22 @@ fn constants<'g>(
 /// derivatives, which f32 code computes in f32 (the second derivative it computes in
 /// f64): `sigmoid(10 * (1e38 * x))` is fine, but its derivative holds `1e39`, which
 /// made f32's f'(0) infinite.
-pub fn derivatives(def: &crate::Definition, errors: &mut Vec<syn::Error>) {
+pub fn derivatives(def: &crate::Definition, options: Options, errors: &mut Vec<syn::Error>) {
     let g = &def.graph;
+    // A `learn` parameter that the formula reads only in conditions (a threshold,
+    // `if x > t { x } else { 0 }`) or in `mul_err` is used, but its gradient is 0
+    // wherever it exists: training would never move it, as if it were unused.
+    for (p, &d) in def.header.params.iter().zip(&def.param_derivatives) {
+        if p.learn.is_some() && !options.allow_unused_learn && g.as_const(d) == Some(0.0) {
+            errors.push(syn::Error::new(
+                p.name.span(),
+                format!(
+                    "the gradient of `learn` parameter `{}` is 0 for every input: the formula reads it only where the derivative is 0 (in conditions, or in `mul_err`)\nhelp: drop `learn` to keep it as a fixed value, or keep it with `#[actdiff({ALLOW_UNUSED_LEARN})]` on the definition",
+                    p.name
+                ),
+            ));
+        }
+    }
     let roots: Vec<NodeId> = std::iter::once(def.derivative)
         .chain(def.param_derivatives.iter().copied())
         .collect();
@@ -174,6 +239,60 @@ mod tests {
         .is_ok());
         // A fixed parameter may be unused.
         assert!(compile_str("L(x; slope = 0.1, inplace = 0) = slope * x;").is_ok());
+    }
+
+    #[test]
+    fn a_learn_parameter_only_in_conditions_is_an_error() {
+        let src = "Th(x; learn t = 0.5) = if x > t { x } else { 0 };";
+        let (m, at) = first_error(src);
+        assert!(
+            m.starts_with("the gradient of `learn` parameter `t` is 0 for every input"),
+            "{m}"
+        );
+        assert_eq!(at, "t");
+        // Fixed, allowed, or read outside the condition too: fine.
+        assert!(compile_str("Th(x; t = 0.5) = if x > t { x } else { 0 };").is_ok());
+        assert!(compile_str(
+            "#[actdiff(allow_unused_learn)] Th(x; learn t = 0.5) = if x > t { x } else { 0 };"
+        )
+        .is_ok());
+        assert!(compile_str("Th(x; learn t = 0.5) = if x > t { x - t } else { 0 };").is_ok());
+        assert!(compile_str("C(x; learn lo = -1) = max(lo, x);").is_ok());
+        let (m, _) = first_error("R(x; learn b = 1.5) = x + mul_err(b, x);");
+        assert!(
+            m.starts_with("the gradient of `learn` parameter `b`"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn constant_parts_must_be_numbers() {
+        for (src, text, message) in [
+            ("N(x) = sqrt(-1) + x;", "sqrt", "`sqrt(-1)` is NaN"),
+            ("N(x) = x * ln(-2);", "ln", "`ln(-2)` is NaN"),
+            ("N(x) = x + 0 / 0;", "/", "`0 / 0` is NaN"),
+            ("N(x) = x + ln(0);", "ln", "`ln(0)` is -inf"),
+            ("N(x) = x * exp(1000);", "exp", "`exp(1000)` is inf"),
+            (
+                "N(x) = x * exp(100);",
+                "exp",
+                // Folded, as every finite call of numbers is, and checked as a number.
+                "number 2.6881171418161356e43 is out of range for f32",
+            ),
+            ("N(x) = x + ln(sqrt(-1));", "sqrt", "`sqrt(-1)` is NaN"),
+        ] {
+            let (m, at) = first_error(src);
+            assert!(m.starts_with(message), "{src}: {m}");
+            assert_eq!(at, text, "{src}");
+            assert_eq!(
+                compile_str(src).expect_err("an error").items.len(),
+                1,
+                "{src}"
+            );
+        }
+        // Constant parts that are numbers, and parts with a parameter, are fine.
+        assert!(compile_str("G(x) = x * sqrt(2 / 3.141592653589793) + ln(2);").is_ok());
+        assert!(compile_str("P(x; a = 2) = x * sqrt(a);").is_ok());
     }
 
     #[test]

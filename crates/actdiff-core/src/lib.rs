@@ -182,6 +182,7 @@ fn compile_for(tokens: TokenStream, rust_items: bool) -> Vec<Outcome> {
             let mut errors = p.errors;
             let mut lowered = None;
             let mut duplicate = false;
+            let mut learn_options = attr::Options::default();
             if let Some(h) = &mut p.header {
                 let options = attr::take_options(h, &mut errors);
                 valid::check_header(h, rust_items, &mut errors);
@@ -202,12 +203,13 @@ fn compile_for(tokens: TokenStream, rust_items: bool) -> Vec<Outcome> {
                 if let Some((graph, root)) = &lowered {
                     check::formula(h, options, graph, *root, &mut errors);
                 }
+                learn_options = options;
             }
             errors.sort_by_key(|e| syntax::span_order(e.span()));
             let result = match (errors.is_empty(), lowered, &p.header) {
                 (true, Some((graph, root)), Some(h)) => {
                     let def = Definition::new(h.clone(), graph, root);
-                    check::derivatives(&def, &mut errors);
+                    check::derivatives(&def, learn_options, &mut errors);
                     if errors.is_empty() {
                         Ok(def)
                     } else {

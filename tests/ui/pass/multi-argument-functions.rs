@@ -18,7 +18,7 @@ activation! {
     pub Power(x; learn p = 0.5) = pow(x, p);
 
     /// The rounding error of a product: a value, but no derivative.
-    pub Rounding(x; learn b = 1.5) = mul_err(b, x);
+    pub Rounding(x; b = 1.5) = mul_err(b, x);
 }
 
 fn main() {
