@@ -123,8 +123,7 @@ fn mish_limits_at_infinity_and_huge_inputs() {
 
 activation! {
     /// A user's product with a Gaussian: the engine fuses `x * exp(-(x * x))` into
-    /// `gauss_mul`, whose 0 at infinite `x` times `x` must be NaN for the fallback
-    /// to f(±MAX) to see it.
+    /// `gauss_mul`, which is 0 at infinite `x` and where the factor overflows.
     GaussTimesX(x) = x * exp(-(x * x));
 }
 
@@ -141,12 +140,16 @@ fn a_fused_gaussian_product_takes_its_limits_at_infinity() {
             let mut y = [1.0; 4];
             a.forward_slice(&x, &mut y);
             assert_eq!(&y[..3], &[0.0; 3]);
-            // f' = e^(-x²)·(1 - 2x²): where x² overflows, the formula's own
-            // 0·inf is NaN (the user's formula; the built-ins clamp such
-            // arguments), but never an infinity.
-            for x in [inf, -inf, max, -max] {
-                assert!(!a.derivative(x).is_infinite(), "f'({x:e})");
+            // f' = e^(-x²)·(1 - 2x²) and f'' = e^(-x²)·(4x³ - 6x): where the
+            // polynomial overflows, e^(-x²) still wins (the fused product takes
+            // an infinite factor as MAX there), 0 and not 0·inf = NaN.
+            for x in [inf, -inf, max, -max, 1e30, -1e30, 1e19, -1e19] {
+                assert_eq!(a.derivative(x), 0.0, "f'({x:e})");
+                assert_eq!(a.second_derivative(x), 0.0, "f''({x:e})");
             }
+            let mut d = [1.0; 4];
+            a.backward_slice(&x, &[1.0; 4], &mut d);
+            assert_eq!(&d[..3], &[0.0; 3]);
         }};
     }
     limits!(f32);

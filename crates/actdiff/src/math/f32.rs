@@ -151,12 +151,15 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
 /// would magnify its rounding (gelu'' was 11.2 ULP off at x = -13.45).
 #[inline(always)]
 pub fn gauss_mul(u: f32, v: f32) -> f32 {
-    // Past the clamp an exact 0, so that the product with an infinite `v` is NaN,
-    // `0 · inf`, as f64's is: the `Activation` methods' fallback at infinite inputs
-    // looks for it (`x * exp(-(x * x))` was inf at x = inf with e^-220 there).
+    // Past the clamp an exact 0 (`x * exp(-(x * x))` was inf at x = inf with e^-220
+    // there), and its product with an infinite `v` ±0, as f64's is: such a `v` is a
+    // polynomial in `u` that overflowed (`1 - 2x²` at x = 1e19), against which
+    // `e^(-u²)` still wins; `0 · inf` would be NaN for a finite input.
     let a = f64::from(u);
-    let g = f64_sel(a * a > GAUSS_WIDE_LIMIT, 0.0, gauss_wide(u));
-    (g * f64::from(v)) as f32
+    let big = a * a > GAUSS_WIDE_LIMIT;
+    let g = f64_sel(big, 0.0, gauss_wide(u));
+    let v = f64::from(v);
+    (g * f64_sel(big, v.clamp(-f64::MAX, f64::MAX), v)) as f32
 }
 
 /// `erfc(u) · v` from `erfc_wide`, rounded once: `erfc(u)` alone is subnormal for

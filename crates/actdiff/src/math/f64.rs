@@ -148,11 +148,18 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
 /// gelu's derivatives below `x = -37.6`, whose products with `x` magnify that
 /// rounding), or 0 (`|u| > 27.3`: gelu'' is -5e-323 at x = -38.69, where `u = 27.36`,
 /// and was 0 when the product stopped there too). Beyond `|u| = 33` the product of 0,
-/// which is the value's rounding for every `|v| < 2^496`.
+/// which is the value's rounding for every `|v| < 2^496`; an infinite `v` there is
+/// taken as ±MAX (a polynomial in `u` that overflowed, `1 - 2x²` in the derivative of
+/// `x·e^(-x²)` at `x = MAX`, against which `e^(-u²)` still wins), so that the product
+/// is ±0 rather than `0 · inf`, NaN for a finite input. NaN stays NaN.
 #[inline(always)]
 pub fn gauss_mul(u: f64, v: f64) -> f64 {
     let (m, k) = gauss_parts(u, GAUSS_MUL_LIMIT);
-    sel(u.abs() > GAUSS_MUL_LIMIT, 0.0 * v, mul_scaled(m, k, v))
+    sel(
+        u.abs() > GAUSS_MUL_LIMIT,
+        0.0 * v.clamp(-f64::MAX, f64::MAX),
+        mul_scaled(m, k, v),
+    )
 }
 
 /// Polynomial evaluation by Estrin's scheme, coefficients from the constant term up (at
