@@ -13,13 +13,47 @@ pub fn as_definition(text: &str) -> String {
     // A definition's signature closes with `)` followed by `=` (or `where`), which
     // an expression of `x` never has at that point.
     let t = text.trim();
-    let is_definition = t.split_once(')').is_some_and(|(_, rest)| {
-        rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
-    }) || t.contains(" where ");
+    let is_definition = after_attributes(t)
+        .split_once(')')
+        .is_some_and(|(_, rest)| {
+            rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+        })
+        || t.contains(" where ");
     if is_definition {
         t.trim_end_matches(';').to_string() + ";"
     } else {
         format!("F(x) = {t};")
+    }
+}
+
+/// `t` after its leading doc comments, comments and attributes (`/// doc`,
+/// `#[actdiff(allow_unused_learn)]`), whose brackets would otherwise be taken for a
+/// signature's.
+fn after_attributes(mut t: &str) -> &str {
+    loop {
+        t = t.trim_start();
+        if t.starts_with("//") {
+            t = t.split_once('\n').map_or("", |(_, rest)| rest);
+        } else if let Some(rest) = t.strip_prefix('#') {
+            let Some(inner) = rest.trim_start().strip_prefix('[') else {
+                return t;
+            };
+            let mut depth = 1;
+            let end = inner.char_indices().find_map(|(i, c)| {
+                match c {
+                    '[' => depth += 1,
+                    ']' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(i)
+            });
+            match end {
+                Some(i) => t = &inner[i + 1..],
+                None => return t,
+            }
+        } else {
+            return t;
+        }
     }
 }
 

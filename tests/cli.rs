@@ -73,6 +73,16 @@ fn show_and_expand() {
     assert!(!ok, "{out}");
     assert!(err.contains("start it with an uppercase letter"), "{err}");
     assert!(err.contains("^^^^"), "{err}");
+    // Doc comments and attributes before the definition: their brackets are not its
+    // signature (the text was taken for an expression of `x` and refused).
+    let text = "/// Kept for a signature's sake.\n#[actdiff(allow_unused_learn)] pub Lin(x; learn a = 1) = x;";
+    let (ok, out, err) = run(&["expand", text]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("pub struct Lin<T = f32>"), "{out}");
+    assert!(out.contains("Kept for a signature's sake."), "{out}");
+    let (ok, out, err) = run(&["show", "#[doc = \"[x]\"] Half(x) = x / 2"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("f'(x)  = 0.5"), "{out}");
 }
 
 #[test]
