@@ -13,12 +13,10 @@ pub fn as_definition(text: &str) -> String {
     // A definition's signature closes with `)` followed by `=` (or `where`), which
     // an expression of `x` never has at that point.
     let t = text.trim();
-    let is_definition = after_attributes(t)
-        .split_once(')')
-        .is_some_and(|(_, rest)| {
-            rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
-        })
-        || t.contains(" where ");
+    let body = after_attributes(t);
+    let is_definition = body.split_once(')').is_some_and(|(_, rest)| {
+        rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+    }) || body.contains(" where ");
     if is_definition {
         t.trim_end_matches(';').to_string() + ";"
     } else {
@@ -27,34 +25,55 @@ pub fn as_definition(text: &str) -> String {
 }
 
 /// `t` after its leading doc comments, comments and attributes (`/// doc`,
-/// `#[actdiff(allow_unused_learn)]`), whose brackets would otherwise be taken for a
-/// signature's.
+/// `/* note */`, `#[actdiff(allow_unused_learn)]`), whose brackets would otherwise be
+/// taken for a signature's.
 fn after_attributes(mut t: &str) -> &str {
     loop {
         t = t.trim_start();
         if t.starts_with("//") {
             t = t.split_once('\n').map_or("", |(_, rest)| rest);
-        } else if let Some(rest) = t.strip_prefix('#') {
-            let Some(inner) = rest.trim_start().strip_prefix('[') else {
-                return t;
-            };
-            let mut depth = 1;
-            let end = inner.char_indices().find_map(|(i, c)| {
-                match c {
-                    '[' => depth += 1,
-                    ']' => depth -= 1,
-                    _ => {}
-                }
-                (depth == 0).then_some(i)
-            });
-            match end {
-                Some(i) => t = &inner[i + 1..],
+        } else if let Some(rest) = t.strip_prefix("/*") {
+            t = rest.split_once("*/").map_or("", |(_, rest)| rest);
+        } else if let Some(group) = t.strip_prefix('#').map(str::trim_start) {
+            match group_end(group, '[', ']') {
+                Some(end) => t = &group[end..],
                 None => return t,
             }
         } else {
             return t;
         }
     }
+}
+
+/// The byte offset just past the bracket that closes the group `text` opens with
+/// `open`, skipping string literals; `None` if `text` does not open one or it does
+/// not close.
+fn group_end(text: &str, open: char, close: char) -> Option<usize> {
+    if !text.starts_with(open) {
+        return None;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in text.char_indices() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + c.len_utf8());
+            }
+        }
+    }
+    None
 }
 
 /// Where the activation comes from.
@@ -332,17 +351,8 @@ fn one_call(text: &str) -> bool {
     let Some((head, _)) = text.split_once('(') else {
         return false;
     };
-    // The group opens at `head.len()`; where it closes, if it does.
     let group = &text[head.len()..];
-    let mut depth = 0usize;
-    group.char_indices().find_map(|(i, c)| {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ => return None,
-        }
-        (depth == 0).then_some(i + 1 == group.len())
-    }) == Some(true)
+    group_end(group, '(', ')') == Some(group.len())
 }
 
 /// A built-in's parameter values: the defaults, overridden by the arguments of its
@@ -363,4 +373,49 @@ fn builtin_params(b: &Builtin<f64>) -> Vec<f64> {
         }
     }
     values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definitions_are_told_from_expressions() {
+        let definition =
+            |t: &str| as_definition(t) == t.trim().trim_end_matches(';').to_string() + ";";
+        assert!(definition("F(x) = x"));
+        assert!(definition("pub F(x; a = 1) where a > 0 = a * x;"));
+        assert!(definition(
+            "/// doc (with brackets)\n#[actdiff(allow_unused_learn)] F(x; learn a = 1) = x"
+        ));
+        assert!(definition("#[doc = \"] see f(x) here\"] Half(x) = x / 2"));
+        assert!(definition(
+            "# [doc = \"\\\" ]\"] /* a (note) */ Half(x) = x / 2"
+        ));
+        assert!(definition("// a comment\nHalf(x) = x / 2"));
+        // Expressions of `x`, one after a doc comment that says `where`.
+        assert_eq!(as_definition("max(0, x)"), "F(x) = max(0, x);");
+        assert_eq!(as_definition("x == 1"), "F(x) = x == 1;");
+        assert_eq!(
+            as_definition("/// where it is\nx * 2"),
+            "F(x) = /// where it is\nx * 2;"
+        );
+        // Nothing after the attributes, or a `#` that opens none: as written, for the
+        // parser to report.
+        for t in ["#", "#!", "#![x]", "#[", "// only a comment", "/* open"] {
+            assert_eq!(as_definition(t), format!("F(x) = {t};"), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_group_ends_at_its_own_bracket() {
+        assert_eq!(group_end("(a(b)c)d", '(', ')'), Some(7));
+        assert_eq!(group_end("[\"]\"]x", '[', ']'), Some(5));
+        assert_eq!(group_end("[\"\\\"]\"]", '[', ']'), Some(7));
+        assert_eq!(group_end("(a", '(', ')'), None);
+        assert_eq!(group_end("a(b)", '(', ')'), None);
+        assert!(one_call("gelu(approximate=tanh)"));
+        assert!(!one_call("sigmoid(x) * (1 - sigmoid(x)"));
+        assert!(!one_call("f(x) + g(x)"));
+    }
 }

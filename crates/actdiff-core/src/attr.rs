@@ -11,14 +11,16 @@ use crate::syntax::Header;
 
 /// The name of the macro's own attribute.
 const NAME: &str = "actdiff";
-/// The option that allows a `learn` parameter the formula does not use.
+/// The option that allows a `learn` parameter the formula does not use, or reads only
+/// where the derivative is 0 (in conditions, in `mul_err`).
 pub const ALLOW_UNUSED_LEARN: &str = "allow_unused_learn";
 
 /// The options of one definition, from its `#[actdiff(...)]` attributes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Options {
     /// `#[actdiff(allow_unused_learn)]`: a `learn` parameter may be unused by the
-    /// formula (kept for a signature's sake); an error otherwise.
+    /// formula (kept for a signature's sake), or read only where its gradient is 0;
+    /// an error otherwise.
     pub allow_unused_learn: bool,
 }
 

@@ -11,9 +11,9 @@
 //! - A `learn` parameter the formula reads only in conditions (a threshold,
 //!   `if x > t { x } else { 0 }`) or in `mul_err` has the gradient 0 for every input,
 //!   and is an error for the same reason, with the same way out ([`derivatives`]).
-//! - A part of the formula without the input or parameters whose value is not a
-//!   number (`sqrt(-1)`, `ln(0)`, `0 / 0`) would make the formula NaN or infinite
-//!   for every input: an error at its innermost such part.
+//! - A part of the formula without the input or parameters whose value is NaN
+//!   (`sqrt(-1)`, `0 / 0`), or infinite and taken by arithmetic (`x + ln(0)`), makes
+//!   NaN or infinite values wherever it is used: an error at its innermost such part.
 //! - A fixed (not `learn`) parameter the formula does not use is accepted: it is
 //!   harmless to a training loop, and a fixed knob kept for a signature's sake (as
 //!   PyTorch's `inplace`) is common. It deserves a warning, which a proc macro on
@@ -75,7 +75,7 @@ pub fn defaults(header: &Header, errors: &mut Vec<syn::Error>) {
 }
 
 /// Checks a lowered formula: its input and `learn` parameters are used, its numbers
-/// fit `f32`.
+/// fit `f32`, its constant parts are finite numbers where arithmetic takes them.
 pub fn formula(
     header: &Header,
     options: Options,
@@ -113,39 +113,22 @@ pub fn formula(
 }
 
 /// Checks the parts of the formula that depend on neither the input nor a parameter
-/// but were not folded to a number because their value is not one (`sqrt(-1)`,
-/// `ln(0)`, `0 / 0`): the formula would be NaN or infinite for every input. Only the
-/// innermost such part is reported (`ln(sqrt(-1))` is one error, at `sqrt`).
+/// but were not folded to a number because their value is not a finite one:
+/// - NaN (`sqrt(-1)`, `ln(-2)`, `0 / 0`): every value computed from it is NaN, and a
+///   comparison with it is always false; an error at its innermost such part
+///   (`ln(sqrt(-1))` is one error, at `sqrt`);
+/// - ±inf (`ln(0)`, `exp(1000)`, `1 / 0`): an error where arithmetic takes it
+///   (`x + ln(0)`, `x * exp(1000)`), whose result is then infinite or NaN wherever it
+///   is used; accepted where a function or comparison absorbs it (`max(x, ln(0))` is
+///   `x`, `sigmoid(exp(1000))` is 1) or a branch returns it.
 fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
     let values = crate::eval::eval_ordered(g, reached, 0.0, &[]);
     let mut varying = vec![false; g.len()];
+    // NaN, or computed from a part already reported.
     let mut bad = vec![false; g.len()];
-    for &id in reached {
-        let node = g.node(id);
-        let children = node.children();
-        let i = id.0 as usize;
-        varying[i] = matches!(node, Node::Input | Node::Param(_))
-            || children.iter().any(|c| varying[c.0 as usize]);
-        if varying[i] || node.is_condition() || matches!(node, Node::Const(_)) {
-            continue;
-        }
-        if children.iter().any(|c| bad[c.0 as usize]) {
-            bad[i] = true;
-            continue;
-        }
-        let v = values[i];
-        let problem = if v.is_nan() {
-            "is NaN, so the formula would be NaN for every input".to_string()
-        } else if v.is_infinite() {
-            format!(
-                "is {}, so the formula would be NaN or infinite for every input",
-                format_number(v)
-            )
-        } else {
-            // A finite one was folded to a number, and checked as one above.
-            continue;
-        };
-        bad[i] = true;
+    // Infinite, and not computed from another infinite part (which is the one to name).
+    let mut infinite = vec![false; g.len()];
+    let report = |errors: &mut Vec<syn::Error>, id: NodeId, problem: String| {
         errors.push(syn::Error::new(
             g.span(id),
             format!(
@@ -153,6 +136,63 @@ fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
                 crate::print::to_dsl(g, id)
             ),
         ));
+    };
+    for &id in reached {
+        let node = g.node(id);
+        let children = node.children();
+        let i = id.0 as usize;
+        varying[i] = matches!(node, Node::Input | Node::Param(_))
+            || children.iter().any(|c| varying[c.0 as usize]);
+        if !varying[i] {
+            // Conditions hold 0 or 1 here, never NaN: a NaN compared is reported at
+            // the NaN, and the condition is only kept from reporting again.
+            let (from_bad, from_infinite) = children.iter().fold((false, false), |(b, f), c| {
+                (b || bad[c.0 as usize], f || infinite[c.0 as usize])
+            });
+            let v = values[i];
+            if from_bad
+                || node.is_condition() && children.iter().any(|c| values[c.0 as usize].is_nan())
+            {
+                bad[i] = true;
+            } else if v.is_nan() {
+                bad[i] = true;
+                report(
+                    errors,
+                    id,
+                    "is NaN, and so is every value computed from it".to_string(),
+                );
+            } else if v.is_infinite() && !from_infinite {
+                infinite[i] = true;
+            }
+        }
+        // Arithmetic on an infinite part: never a useful value.
+        let arithmetic = matches!(
+            node,
+            Node::Neg(_)
+                | Node::Add(..)
+                | Node::Sub(..)
+                | Node::Mul(..)
+                | Node::Div(..)
+                | Node::Pow(..)
+                | Node::Powi(..)
+                | Node::MulErr(..)
+        );
+        if arithmetic && !bad[i] {
+            for c in children {
+                let c = c.0 as usize;
+                if std::mem::take(&mut infinite[c]) {
+                    bad[c] = true;
+                    report(
+                        errors,
+                        NodeId(c as u32),
+                        format!(
+                            "is {}, and arithmetic on it is infinite or NaN",
+                            format_number(values[c])
+                        ),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -167,7 +207,9 @@ fn constants<'g>(
     })
 }
 
-/// Checks the numbers differentiation folded into the derivative and the parameter
+/// Checks the derivatives: that no `learn` parameter's derivative is the constant 0
+/// (read only in conditions or `mul_err`), unless `options` allow it as for an unused
+/// one; and the numbers differentiation folded into the derivative and the parameter
 /// derivatives, which f32 code computes in f32 (the second derivative it computes in
 /// f64): `sigmoid(10 * (1e38 * x))` is fine, but its derivative holds `1e39`, which
 /// made f32's f'(0) infinite.
@@ -267,32 +309,62 @@ mod tests {
 
     #[test]
     fn constant_parts_must_be_numbers() {
-        for (src, text, message) in [
+        for (src, at, message) in [
             ("N(x) = sqrt(-1) + x;", "sqrt", "`sqrt(-1)` is NaN"),
             ("N(x) = x * ln(-2);", "ln", "`ln(-2)` is NaN"),
             ("N(x) = x + 0 / 0;", "/", "`0 / 0` is NaN"),
-            ("N(x) = x + ln(0);", "ln", "`ln(0)` is -inf"),
-            ("N(x) = x * exp(1000);", "exp", "`exp(1000)` is inf"),
+            ("N(x) = x + ln(sqrt(-1));", "sqrt", "`sqrt(-1)` is NaN"),
+            (
+                "N(x) = if x > sqrt(-1) { x } else { 0 };",
+                "sqrt",
+                "`sqrt(-1)` is NaN",
+            ),
+            (
+                "N(x) = x + (ln(0) + exp(1000));",
+                "+",
+                "`ln(0) + exp(1000)` is NaN",
+            ),
+            (
+                "N(x) = x + ln(0);",
+                "ln",
+                "`ln(0)` is -inf, and arithmetic on it",
+            ),
+            (
+                "N(x) = x * exp(1000);",
+                "exp",
+                "`exp(1000)` is inf, and arithmetic on it",
+            ),
+            (
+                "N(x) = x / (1 / 0);",
+                "/",
+                "`1 / 0` is inf, and arithmetic on it",
+            ),
+            ("N(x) = x * (2 + ln(0));", "ln", "`ln(0)` is -inf"),
             (
                 "N(x) = x * exp(100);",
                 "exp",
                 // Folded, as every finite call of numbers is, and checked as a number.
                 "number 2.6881171418161356e43 is out of range for f32",
             ),
-            ("N(x) = x + ln(sqrt(-1));", "sqrt", "`sqrt(-1)` is NaN"),
         ] {
-            let (m, at) = first_error(src);
+            let (m, text) = first_error(src);
             assert!(m.starts_with(message), "{src}: {m}");
-            assert_eq!(at, text, "{src}");
-            assert_eq!(
-                compile_str(src).expect_err("an error").items.len(),
-                1,
-                "{src}"
-            );
+            assert_eq!(text, at, "{src}");
+            let n = compile_str(src).expect_err("an error").items.len();
+            assert_eq!(n, 1, "{src}");
         }
-        // Constant parts that are numbers, and parts with a parameter, are fine.
-        assert!(compile_str("G(x) = x * sqrt(2 / 3.141592653589793) + ln(2);").is_ok());
-        assert!(compile_str("P(x; a = 2) = x * sqrt(a);").is_ok());
+        // Numbers, parts with a parameter, and infinities that a function, a
+        // comparison or a branch takes are fine.
+        for src in [
+            "G(x) = x * sqrt(2 / 3.141592653589793) + ln(2);",
+            "P(x; a = 2) = x * sqrt(a);",
+            "M(x) = max(x, ln(0));",
+            "S(x) = x * sigmoid(exp(1000));",
+            "C(x) = if x > ln(0) { x } else { 0 };",
+            "B(x) = if x > 0 { x } else { ln(0) };",
+        ] {
+            assert!(compile_str(src).is_ok(), "{src}");
+        }
     }
 
     #[test]

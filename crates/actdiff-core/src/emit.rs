@@ -786,10 +786,14 @@ pub fn emit_definition(def: &Definition) -> TokenStream {
     };
     // Only where it differs from the trait's default, so that most expansions do not
     // carry it.
-    let oscillates = if def.oscillates() {
+    let (below, above) = (
+        def.oscillates_toward(f64::NEG_INFINITY),
+        def.oscillates_toward(f64::INFINITY),
+    );
+    let oscillates = if below || above {
         quote! {
-            fn oscillates(&self) -> bool {
-                true
+            fn oscillates_toward(&self, infinity: T) -> bool {
+                if infinity > <T as #p::Real>::from_f64(0.0) { #above } else { #below }
             }
         }
     } else {

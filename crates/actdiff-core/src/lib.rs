@@ -123,22 +123,38 @@ impl Definition {
         }
     }
 
-    /// Whether a formula applies a periodic function (`sin`, `cos` and their fused
-    /// forms) to an argument that depends on the input: it then oscillates as the
-    /// input grows and in general has no limit at ±inf, so its value at ±MAX must not
-    /// stand for one (the rule of `actdiff::Activation`). A periodic function of the
-    /// parameters alone does not count.
-    pub fn oscillates(&self) -> bool {
+    /// Whether the formulas oscillate as the input tends to `infinity` (`+inf` or
+    /// `-inf`): whether, at that input and the declared defaults, a periodic function
+    /// (`sin`, `cos` and their fused forms) on a branch the input takes there gets an
+    /// argument that is not finite. Such a formula has in general no limit there, so
+    /// its value at ±MAX must not stand for one (the rule of `actdiff::Activation`).
+    /// `sin(x)` oscillates both ways; `x * sin(1/x)` (whose argument tends to 0),
+    /// `sin(sigmoid(x))`, `sin(alpha)` and `if x > 0 { x } else { sin(x) }` toward
+    /// `+inf` do not.
+    pub fn oscillates_toward(&self, infinity: f64) -> bool {
         let g = &self.graph;
-        let Some(x) = g.lookup(graph::Node::Input) else {
-            return false;
-        };
         let mut roots = vec![self.forward, self.derivative, self.second_derivative];
         roots.extend(&self.param_derivatives);
-        g.reachable(&roots).into_iter().any(|id| match g.node(id) {
-            graph::Node::Call(f, u) => f.is_periodic() && g.depends_on(u, x),
-            _ => false,
-        })
+        let values = eval::eval_all(g, &roots, infinity, &self.default_params());
+        let mut seen = vec![false; g.len()];
+        let mut stack = roots;
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id.0 as usize], true) {
+                continue;
+            }
+            match g.node(id) {
+                // Only the branch taken there (conditions hold 1 or 0).
+                graph::Node::Select(c, a, b) => {
+                    let taken = if values[c.0 as usize] != 0.0 { a } else { b };
+                    stack.extend([c, taken]);
+                }
+                graph::Node::Call(f, u) if f.is_periodic() && !values[u.0 as usize].is_finite() => {
+                    return true;
+                }
+                node => stack.extend(node.children()),
+            }
+        }
+        false
     }
 
     /// The declared default of each parameter.
@@ -367,6 +383,38 @@ fn unpaired_bracket(source: &str) -> Option<(String, Range<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oscillation_is_decided_toward_each_infinity() {
+        let toward = |source: &str| {
+            let defs = compile_str(source).expect("compiles");
+            let d = &defs[0];
+            (
+                d.oscillates_toward(f64::NEG_INFINITY),
+                d.oscillates_toward(f64::INFINITY),
+            )
+        };
+        assert_eq!(toward("F(x) = sin(x);"), (true, true));
+        assert_eq!(toward("F(x) = x + cos(2 * x);"), (true, true));
+        // Snake's fused forms, `sin2x1p` and `cos2x`, count too.
+        assert_eq!(
+            toward("S(x; learn alpha = 1) where alpha != 0 = x + powi(sin(alpha * x), 2) / alpha;"),
+            (true, true)
+        );
+        // An argument that stays finite: a limit may exist.
+        assert_eq!(toward("F(x) = x * sin(1 / x);"), (false, false));
+        assert_eq!(toward("F(x) = x * sin(sigmoid(x));"), (false, false));
+        assert_eq!(
+            toward("F(x; a = 0.5) = x * exp(-x) * cos(a);"),
+            (false, false)
+        );
+        // Only the branch taken there counts.
+        assert_eq!(
+            toward("F(x) = if x > 0 { x * exp(-x) } else { sin(x) };"),
+            (true, false)
+        );
+        assert_eq!(toward("F(x) = x * tanh(softplus(x));"), (false, false));
+    }
 
     #[test]
     fn an_unpaired_bracket_is_named_where_it_is() {

@@ -76,9 +76,10 @@ impl ActivationInfo {
 /// (`x * tanh(softplus(x))` at `-inf` is `-inf * 0`), the result is the formula's value
 /// at the largest finite input of that sign, which is the limit for every activation
 /// whose tail is exponential (`mish(-inf) = -0`, `mish'(+inf) = 1`). Not where the
-/// formula [oscillates](Activation::oscillates): `sin(x)` and `x + sin(x)` have no
-/// value at MAX that could stand for a limit, and stay NaN at ±inf. A NaN input or
-/// parameter always gives NaN.
+/// formula [oscillates](Activation::oscillates_toward) there: the value of `sin(x)`
+/// or `cos(x)` at MAX stands for nothing, and `sin(x)`, `x + sin(x)` (whose
+/// derivative has no limit) stay NaN at ±inf. A NaN input or parameter always gives
+/// NaN.
 ///
 /// Activations are `Sync`, so that the slice methods can share one between threads
 /// (the `rayon` feature); a requirement of every configuration, since features must
@@ -99,14 +100,16 @@ pub trait Activation<T: Real>: Sync {
     /// the parameters (the provided methods panic instead).
     fn param_derivative_finite(&self, index: usize, x: T) -> T;
 
-    /// Whether the formula applies a periodic function (`sin`, `cos`) to an argument
-    /// that depends on the input, so that it oscillates as the input grows and in
-    /// general has no limit at ±inf. The provided methods then leave the NaN that an
-    /// infinite input gives rather than take the value at ±MAX, which for such a
-    /// formula is no limit (`sin(f64::MAX)` is a number, `sin(inf)` none).
-    /// `activation!` and [`crate::Dynamic`] answer from the formula; the default is
-    /// `false`.
-    fn oscillates(&self) -> bool {
+    /// Whether the formula oscillates as its input tends to `infinity` (`+inf` or
+    /// `-inf`): whether a periodic function (`sin`, `cos`) on the branch the input
+    /// takes there gets an argument that grows without bound. Such a formula has in
+    /// general no limit there, and the provided methods then leave the NaN that the
+    /// infinite input gives rather than take the value at ±MAX, which is no limit
+    /// (`sin(f64::MAX)` is a number, `sin(inf)` none). `activation!` and
+    /// [`crate::Dynamic`] answer from the formula at the declared defaults (`sin(a·x)`
+    /// oscillates for every `a` if it does for the default); the default is `false`.
+    fn oscillates_toward(&self, infinity: T) -> bool {
+        let _ = infinity;
         false
     }
 
@@ -116,7 +119,7 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(self.oscillates(), x, self.forward_finite(x), |c| {
+                at_infinity(self.oscillates_toward(x), x, self.forward_finite(x), |c| {
                     self.forward_finite(c)
                 })
             },
@@ -129,9 +132,12 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(self.oscillates(), x, self.derivative_finite(x), |c| {
-                    self.derivative_finite(c)
-                })
+                at_infinity(
+                    self.oscillates_toward(x),
+                    x,
+                    self.derivative_finite(x),
+                    |c| self.derivative_finite(c),
+                )
             },
         )
     }
@@ -162,7 +168,7 @@ pub trait Activation<T: Real>: Sync {
             #[inline(always)]
             || {
                 at_infinity(
-                    self.oscillates(),
+                    self.oscillates_toward(x),
                     x,
                     self.second_derivative_finite(x),
                     |c| self.second_derivative_finite(c),
@@ -185,7 +191,7 @@ pub trait Activation<T: Real>: Sync {
             #[inline(always)]
             || {
                 at_infinity(
-                    self.oscillates(),
+                    self.oscillates_toward(x),
                     x,
                     self.param_derivative_finite(index, x),
                     |c| self.param_derivative_finite(index, c),

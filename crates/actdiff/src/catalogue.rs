@@ -348,8 +348,8 @@ macro_rules! catalogue {
             fn param_derivative_finite(&self, index: usize, x: T) -> T {
                 match self { $( Builtin::$variant(a) => a.param_derivative_finite(index, x), )* }
             }
-            fn oscillates(&self) -> bool {
-                match self { $( Builtin::$variant(a) => Activation::<T>::oscillates(a), )* }
+            fn oscillates_toward(&self, infinity: T) -> bool {
+                match self { $( Builtin::$variant(a) => a.oscillates_toward(infinity), )* }
             }
             #[inline]
             fn forward(&self, x: T) -> T {

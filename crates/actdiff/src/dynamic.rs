@@ -54,8 +54,9 @@ pub const BLOCK: usize = 256;
 #[derive(Clone, Debug)]
 pub struct Dynamic {
     info: ActivationInfo,
-    /// `Definition::oscillates`: no limit rule at ±inf.
-    oscillates: bool,
+    /// `Definition::oscillates_toward` -inf and +inf, at the declared defaults: no
+    /// limit rule there.
+    oscillates: [bool; 2],
     params: Vec<f64>,
     rules: Vec<Rule>,
     single: Programs,
@@ -210,7 +211,7 @@ impl Dynamic {
                 params: Cow::Owned(params),
                 constraints: Cow::Owned(actdiff_core::constraints::where_text(&def.header)),
             },
-            oscillates: def.oscillates(),
+            oscillates: [f64::NEG_INFINITY, f64::INFINITY].map(|i| def.oscillates_toward(i)),
             params: def.default_params(),
             rules: resolve(&def.header)
                 .into_iter()
@@ -782,8 +783,8 @@ impl<T: Real> Activation<T> for Dynamic {
         }
     }
 
-    fn oscillates(&self) -> bool {
-        self.oscillates
+    fn oscillates_toward(&self, infinity: T) -> bool {
+        self.oscillates[usize::from(infinity > T::default())]
     }
 
     fn forward_slice(&self, x: &[T], y: &mut [T]) {

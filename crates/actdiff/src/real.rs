@@ -156,12 +156,19 @@ pub trait Real:
     /// from `e^(-x²)` in `f64`, rounded once (on its own `gauss(x)` is subnormal for
     /// `|x| > 9.3`, and a factor `b` above 1 would magnify that rounding); in `f64` from
     /// `gauss(self)` unrounded, so that a subnormal `gauss(self)` loses nothing to the
-    /// product.
+    /// product. Where the product is 0 to the type for every finite `b` (`|self|`
+    /// above 14.8 in `f32`, 33 in `f64`), an infinite `b` counts as ±MAX and the
+    /// product is ±0, not NaN: the engine's `b` there is a polynomial in `self` that
+    /// overflowed (`1 - 2x²` in the derivative of `x·e^(-x²)` at `x = MAX`), which the
+    /// Gaussian outweighs. A factor that grows like `e^(u²)` would not be outweighed;
+    /// differentiation makes none.
     fn gauss_mul(self, b: Self) -> Self;
     /// `erfc(self) · b`, the fused product the engine emits for `erfc(u) * v`: in
     /// both types from `erfc(self)` unrounded in its right tail (in `f32` scaled in
     /// `f64`, the product rounded once), so that a subnormal `erfc(self)` loses nothing
-    /// to the product (gelu's left tail).
+    /// to the product (gelu's left tail). Where `erfc(self)` is 0 to the type (`self`
+    /// above 14 in `f32`, 28 in `f64`), an infinite `b` counts as ±MAX, as in
+    /// [`gauss_mul`](Real::gauss_mul).
     fn erfc_mul(self, b: Self) -> Self;
 }
 

@@ -127,6 +127,11 @@ activation! {
     GaussTimesX(x) = x * exp(-(x * x));
 }
 
+activation! {
+    /// A user's product with erfc, fused into `erfc_mul`.
+    ErfcTail(x) = x * x * erfc(x);
+}
+
 #[test]
 fn a_fused_gaussian_product_takes_its_limits_at_infinity() {
     macro_rules! limits {
@@ -150,6 +155,14 @@ fn a_fused_gaussian_product_takes_its_limits_at_infinity() {
             let mut d = [1.0; 4];
             a.backward_slice(&x, &[1.0; 4], &mut d);
             assert_eq!(&d[..3], &[0.0; 3]);
+            // The same for erfc's fused product: x²·erfc(x) and its derivatives are
+            // 0 where x² overflows on the right (x = 2e19 in f32).
+            for x in [max, 1e30, 2e19, inf] {
+                let e = ErfcTail;
+                assert_eq!(e.forward(x), 0.0, "f({x:e})");
+                assert_eq!(e.derivative(x), 0.0, "f'({x:e})");
+                assert_eq!(e.second_derivative(x), 0.0, "f''({x:e})");
+            }
         }};
     }
     limits!(f32);
@@ -173,16 +186,30 @@ activation! {
     Damped(x; a = 0.5) = x * exp(-x) * cos(a);
 }
 
+activation! {
+    /// Periodic on one side only.
+    OneSided(x) = if x > 0 { x * exp(-x) } else { sin(x) };
+}
+
+activation! {
+    /// A periodic function whose argument tends to 0: `x·sin(1/x)` tends to 1.
+    Reciprocal(x) = x * sin(1 / x);
+}
+
 #[test]
 fn a_formula_that_oscillates_is_nan_at_infinity() {
-    assert!(Activation::<f32>::oscillates(&Wave));
-    assert!(Activation::<f64>::oscillates(&Wobble));
-    assert!(!Activation::<f64>::oscillates(&Damped::default()));
-    assert!(!Activation::<f64>::oscillates(&Mish));
-    assert!(Activation::<f64>::oscillates(&Snake::default()));
-    assert!(Builtin::<f32>::from_str("snake")
-        .expect("built-in")
-        .oscillates());
+    let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
+    for i in [inf, ninf] {
+        assert!(Wave.oscillates_toward(i as f32));
+        assert!(Wobble.oscillates_toward(i));
+        assert!(!Damped::<f64>::default().oscillates_toward(i));
+        assert!(!Mish.oscillates_toward(i));
+        // snake's guards drop its periodic terms at ±inf, where it is ±inf.
+        assert!(!Snake::<f64>::default().oscillates_toward(i));
+    }
+    assert!(OneSided.oscillates_toward(ninf) && !OneSided.oscillates_toward(inf));
+    let b = Builtin::<f32>::from_str("snake").expect("built-in");
+    assert!(!b.oscillates_toward(f32::INFINITY));
     macro_rules! limits {
         ($t:ty) => {{
             let inf = <$t>::INFINITY;
@@ -207,13 +234,27 @@ fn a_formula_that_oscillates_is_nan_at_infinity() {
             Wave.forward_slice(&x, &mut y);
             assert!(y[0].is_nan() && y[1].is_nan() && y[2] == 0.0, "{y:?}");
             let d = Dynamic::parse("W(x) = x + sin(x)").expect("parses");
-            assert!(Activation::<$t>::oscillates(&d));
+            assert!(Activation::<$t>::oscillates_toward(&d, inf));
             let mut y = [1.0 as $t; 3];
             d.forward_slice(&x, &mut y);
             assert!(y[0].is_nan() && y[1].is_nan() && y[2] == 0.0, "{y:?}");
             let d = Dynamic::parse("D(x; a = 0.5) = x * exp(-x) * cos(a)").expect("parses");
-            assert!(!Activation::<$t>::oscillates(&d));
+            assert!(!Activation::<$t>::oscillates_toward(&d, inf));
             assert_eq!(Activation::<$t>::forward(&d, inf), 0.0);
+            // Toward +inf the periodic branch is not taken: the limit rule holds
+            // there (x·e^-x at +inf is inf·0, its limit 0), not toward -inf.
+            assert_eq!(OneSided.forward(inf), 0.0);
+            assert!(OneSided.forward(-inf).is_nan());
+            let d =
+                Dynamic::parse("O(x) = if x > 0 { x * exp(-x) } else { sin(x) }").expect("parses");
+            assert_eq!(Activation::<$t>::forward(&d, inf), 0.0);
+            assert!(Activation::<$t>::forward(&d, -inf).is_nan());
+            // An argument that tends to 0: x·sin(1/x) tends to 1.
+            // (1/MAX is subnormal in f32, so the value there is 1 - 6e-8.)
+            for x in [inf, -inf] {
+                let v = Reciprocal.forward(x);
+                assert!((v - 1.0).abs() < 1e-6, "x·sin(1/x) at {x}: {v}");
+            }
         }};
     }
     limits!(f32);

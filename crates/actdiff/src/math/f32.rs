@@ -166,10 +166,13 @@ pub fn gauss_mul(u: f32, v: f32) -> f32 {
 /// `u > 9.2`, where a factor `v` above 1 would magnify its rounding (gelu was 6.7 ULP
 /// off at x = -13.145, its f' 8.3 at -13.304, when `erfc` was rounded first). Past
 /// `u = 14`, `erfc(u) · v` is below half the smallest subnormal for every `f32` `v`
-/// and is taken as `0 · v`.
+/// and is taken as `0 · v`, ±0 also for an infinite `v` (see `gauss_mul`); NaN stays
+/// NaN.
 #[inline(always)]
 pub fn erfc_mul(u: f32, v: f32) -> f32 {
-    (erfc_wide(u) * f64::from(v)) as f32
+    // Past u = 14 an infinite `v` counts as ±MAX, as in `gauss_mul`: ±0, not NaN.
+    let v = f64::from(v);
+    (erfc_wide(u) * f64_sel(u >= 14.0, v.clamp(-f64::MAX, f64::MAX), v)) as f32
 }
 
 /// The rounding error of the product, `a·b - fl(a·b)`: the DSL's `mul_err(a, b)`.
@@ -1217,8 +1220,9 @@ pub(crate) mod tests {
         ] {
             assert!(f(nan).is_nan());
         }
-        // Where the factor is 0 the product with an infinite v is NaN, as in f64's
-        // (the `Activation` methods fall back to f(±MAX) on a NaN at infinite x).
+        // Where the factor is 0 to f32 the product with an infinite v is ±0 with v's
+        // sign, as in f64's (an overflowed polynomial against the Gaussian); a NaN v
+        // stays NaN, and before the clamp an infinite v gives ±inf.
         for (u, v) in [
             (inf, inf),
             (-inf, -inf),
@@ -1226,11 +1230,24 @@ pub(crate) mod tests {
             (-15.0, -inf),
             (1e30, inf),
         ] {
-            assert!(gauss_mul(u, v).is_nan(), "gauss_mul({u}, {v})");
+            let p = gauss_mul(u, v);
+            assert!(
+                p == 0.0 && p.is_sign_negative() == (v < 0.0),
+                "gauss_mul({u}, {v}) = {p}"
+            );
+            assert!(gauss_mul(u, nan).is_nan());
         }
+        assert_eq!(gauss_mul(1.0, inf), inf);
         for (u, v) in [(inf, inf), (20.0, -inf), (14.0, inf)] {
-            assert!(erfc_mul(u, v).is_nan(), "erfc_mul({u}, {v})");
+            let p = erfc_mul(u, v);
+            assert!(
+                p == 0.0 && p.is_sign_negative() == (v < 0.0),
+                "erfc_mul({u}, {v}) = {p}"
+            );
+            assert!(erfc_mul(u, nan).is_nan());
         }
+        assert_eq!(erfc_mul(13.0, inf), inf);
+        assert_eq!(erfc_mul(-inf, -inf), -inf);
         assert_eq!(erfc_mul(-20.0, inf), inf);
         assert_eq!(gauss_mul(0.0, inf), inf);
         // Tails: subnormal results, not an early 0.

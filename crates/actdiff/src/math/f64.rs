@@ -691,12 +691,14 @@ fn erfc_given_tail(x: f64, tail: f64) -> f64 {
 /// `mul_scaled`): one rounding where the result is normal, even where `erfc(u)`
 /// alone would be subnormal (`u > 26.5`, gelu's left tail below `x = -37.5`, whose
 /// products with `x` magnify that rounding). Elsewhere, and beyond `u = 28` where
-/// `erfc(u)` is 0 to f64, the product of the rounded `erfc(u)`.
+/// `erfc(u)` is 0 to f64, the product of the rounded `erfc(u)`; there an infinite `v`
+/// counts as ±MAX, as in [`gauss_mul`], so the product is ±0, not NaN.
 #[inline(always)]
 pub fn erfc_mul(u: f64, v: f64) -> f64 {
     // One tail for both: erfc(|u|) is the tail at u's magnitude.
     let (m, k) = erfc_tail_parts(clamp(u.abs(), 0.5, 28.0));
-    let plain = erfc_given_tail(u, scale(m, k)) * v;
+    let v_far = sel(u > 28.0, v.clamp(-f64::MAX, f64::MAX), v);
+    let plain = erfc_given_tail(u, scale(m, k)) * v_far;
     sel((0.5..=28.0).contains(&u), mul_scaled(m, k, v), plain)
 }
 
@@ -1131,10 +1133,29 @@ mod tests {
             "{fused_worst:?}"
         );
         assert!(plain_worst >= 100.0, "{plain_worst}");
-        // Beyond the tails, a product of 0 (NaN with an infinite factor); NaN passes.
+        // Beyond the tails, a product of 0, with an infinite factor too (±0 with its
+        // sign: an overflowed polynomial against the Gaussian); NaN passes.
+        let inf = f64::INFINITY;
         assert_eq!(super::gauss_mul(40.0, 1e300), 0.0);
         assert_eq!(super::erfc_mul(40.0, 1e300), 0.0);
-        assert!(super::gauss_mul(40.0, f64::INFINITY).is_nan());
+        for (u, v) in [(40.0, inf), (-inf, -inf), (inf, inf)] {
+            let p = super::gauss_mul(u, v);
+            assert!(
+                p == 0.0 && p.is_sign_negative() == (v < 0.0),
+                "gauss_mul({u}, {v}) = {p}"
+            );
+        }
+        for (u, v) in [(29.0, inf), (inf, -inf)] {
+            let p = super::erfc_mul(u, v);
+            assert!(
+                p == 0.0 && p.is_sign_negative() == (v < 0.0),
+                "erfc_mul({u}, {v}) = {p}"
+            );
+        }
+        assert!(super::gauss_mul(40.0, f64::NAN).is_nan());
+        assert!(super::erfc_mul(40.0, f64::NAN).is_nan());
+        assert_eq!(super::gauss_mul(1.0, inf), inf);
+        assert_eq!(super::erfc_mul(-inf, -inf), -inf);
         assert!(super::gauss_mul(f64::NAN, 1.0).is_nan());
         assert!(super::erfc_mul(f64::NAN, 1.0).is_nan());
         // A large factor gives up exponent rather than overflow.
