@@ -15,8 +15,9 @@ pub fn as_definition(text: &str) -> String {
     let t = text.trim();
     let body = after_attributes(t);
     let is_definition = body.split_once(')').is_some_and(|(_, rest)| {
-        rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
-    }) || body.contains(" where ");
+        let rest = rest.trim_start();
+        (rest.starts_with('=') && !rest.starts_with("==")) || rest.starts_with("where")
+    });
     if is_definition {
         t.trim_end_matches(';').to_string() + ";"
     } else {
@@ -385,6 +386,7 @@ mod tests {
             |t: &str| as_definition(t) == t.trim().trim_end_matches(';').to_string() + ";";
         assert!(definition("F(x) = x"));
         assert!(definition("pub F(x; a = 1) where a > 0 = a * x;"));
+        assert!(definition("F(x; a = 1)\nwhere a > 0 = a * x"));
         assert!(definition(
             "/// doc (with brackets)\n#[actdiff(allow_unused_learn)] F(x; learn a = 1) = x"
         ));

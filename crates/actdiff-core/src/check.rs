@@ -126,8 +126,9 @@ fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
     let mut varying = vec![false; g.len()];
     // NaN, or computed from a part already reported.
     let mut bad = vec![false; g.len()];
-    // Infinite, and not computed from another infinite part (which is the one to name).
-    let mut infinite = vec![false; g.len()];
+    // For an infinite constant part, the innermost infinite part it comes from (itself
+    // if none of its children is infinite): the one to name.
+    let mut origin: Vec<Option<NodeId>> = vec![None; g.len()];
     let report = |errors: &mut Vec<syn::Error>, id: NodeId, problem: String| {
         errors.push(syn::Error::new(
             g.span(id),
@@ -144,15 +145,12 @@ fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
         varying[i] = matches!(node, Node::Input | Node::Param(_))
             || children.iter().any(|c| varying[c.0 as usize]);
         if !varying[i] {
+            let v = values[i];
             // Conditions hold 0 or 1 here, never NaN: a NaN compared is reported at
             // the NaN, and the condition is only kept from reporting again.
-            let (from_bad, from_infinite) = children.iter().fold((false, false), |(b, f), c| {
-                (b || bad[c.0 as usize], f || infinite[c.0 as usize])
-            });
-            let v = values[i];
-            if from_bad
-                || node.is_condition() && children.iter().any(|c| values[c.0 as usize].is_nan())
-            {
+            let nan_compared =
+                node.is_condition() && children.iter().any(|c| values[c.0 as usize].is_nan());
+            if children.iter().any(|c| bad[c.0 as usize]) || nan_compared {
                 bad[i] = true;
             } else if v.is_nan() {
                 bad[i] = true;
@@ -161,15 +159,16 @@ fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
                     id,
                     "is NaN, and so is every value computed from it".to_string(),
                 );
-            } else if v.is_infinite() && !from_infinite {
-                infinite[i] = true;
+            } else if v.is_infinite() {
+                let inner = children.iter().find_map(|c| origin[c.0 as usize]);
+                origin[i] = Some(inner.unwrap_or(id));
             }
         }
-        // Arithmetic on an infinite part: never a useful value.
+        // Arithmetic on an infinite part: never a useful value. Negation is exact, and
+        // passes the infinity on (`max(x, -exp(1000))` is `x`).
         let arithmetic = matches!(
             node,
-            Node::Neg(_)
-                | Node::Add(..)
+            Node::Add(..)
                 | Node::Sub(..)
                 | Node::Mul(..)
                 | Node::Div(..)
@@ -179,15 +178,17 @@ fn constant_parts(g: &Graph, reached: &[NodeId], errors: &mut Vec<syn::Error>) {
         );
         if arithmetic && !bad[i] {
             for c in children {
-                let c = c.0 as usize;
-                if std::mem::take(&mut infinite[c]) {
-                    bad[c] = true;
+                let Some(part) = origin[c.0 as usize] else {
+                    continue;
+                };
+                let p = part.0 as usize;
+                if !std::mem::replace(&mut bad[p], true) {
                     report(
                         errors,
-                        NodeId(c as u32),
+                        part,
                         format!(
-                            "is {}, and arithmetic on it is infinite or NaN",
-                            format_number(values[c])
+                            "is {}, where arithmetic takes it: the result is infinite, NaN or 0 for every input",
+                            format_number(values[p])
                         ),
                     );
                 }
@@ -327,19 +328,23 @@ mod tests {
             (
                 "N(x) = x + ln(0);",
                 "ln",
-                "`ln(0)` is -inf, and arithmetic on it",
+                "`ln(0)` is -inf, where arithmetic takes it",
             ),
             (
                 "N(x) = x * exp(1000);",
                 "exp",
-                "`exp(1000)` is inf, and arithmetic on it",
+                "`exp(1000)` is inf, where arithmetic takes it",
             ),
             (
                 "N(x) = x / (1 / 0);",
                 "/",
-                "`1 / 0` is inf, and arithmetic on it",
+                "`1 / 0` is inf, where arithmetic takes it",
             ),
             ("N(x) = x * (2 + ln(0));", "ln", "`ln(0)` is -inf"),
+            ("N(x) = x * exp(exp(1000));", "exp", "`exp(1000)` is inf"),
+            ("N(x) = x * abs(ln(0));", "ln", "`ln(0)` is -inf"),
+            ("N(x) = x * max(exp(1000), 2);", "exp", "`exp(1000)` is inf"),
+            ("N(x) = x + -exp(1000);", "exp", "`exp(1000)` is inf"),
             (
                 "N(x) = x * exp(100);",
                 "exp",
@@ -362,6 +367,7 @@ mod tests {
             "S(x) = x * sigmoid(exp(1000));",
             "C(x) = if x > ln(0) { x } else { 0 };",
             "B(x) = if x > 0 { x } else { ln(0) };",
+            "N(x) = max(x, -exp(1000));",
         ] {
             assert!(compile_str(src).is_ok(), "{src}");
         }

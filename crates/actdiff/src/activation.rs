@@ -102,7 +102,8 @@ pub trait Activation<T: Real>: Sync {
 
     /// Whether the formula oscillates as its input tends to `infinity` (`+inf` or
     /// `-inf`): whether a periodic function (`sin`, `cos`) on the branch the input
-    /// takes there gets an argument that grows without bound. Such a formula has in
+    /// takes there gets an argument that is not finite there (infinite, or NaN as
+    /// `x·e^-x` is at `+inf`: a conservative answer). Such a formula has in
     /// general no limit there, and the provided methods then leave the NaN that the
     /// infinite input gives rather than take the value at ±MAX, which is no limit
     /// (`sin(f64::MAX)` is a number, `sin(inf)` none). `activation!` and
