@@ -119,11 +119,7 @@ pub trait Activation<T: Real>: Sync {
     fn forward(&self, x: T) -> T {
         vectorized(
             #[inline(always)]
-            || {
-                at_infinity(self.oscillates_toward(x), x, self.forward_finite(x), |c| {
-                    self.forward_finite(c)
-                })
-            },
+            || at_infinity(self, x, self.forward_finite(x), |c| self.forward_finite(c)),
         )
     }
 
@@ -133,12 +129,9 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(
-                    self.oscillates_toward(x),
-                    x,
-                    self.derivative_finite(x),
-                    |c| self.derivative_finite(c),
-                )
+                at_infinity(self, x, self.derivative_finite(x), |c| {
+                    self.derivative_finite(c)
+                })
             },
         )
     }
@@ -168,12 +161,9 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(
-                    self.oscillates_toward(x),
-                    x,
-                    self.second_derivative_finite(x),
-                    |c| self.second_derivative_finite(c),
-                )
+                at_infinity(self, x, self.second_derivative_finite(x), |c| {
+                    self.second_derivative_finite(c)
+                })
             },
         )
     }
@@ -191,12 +181,9 @@ pub trait Activation<T: Real>: Sync {
         vectorized(
             #[inline(always)]
             || {
-                at_infinity(
-                    self.oscillates_toward(x),
-                    x,
-                    self.param_derivative_finite(index, x),
-                    |c| self.param_derivative_finite(index, c),
-                )
+                at_infinity(self, x, self.param_derivative_finite(index, x), |c| {
+                    self.param_derivative_finite(index, c)
+                })
             },
         )
     }
@@ -379,10 +366,11 @@ pub trait Activation<T: Real>: Sync {
 }
 
 /// `r`, or the value at the largest finite input of the same sign when an infinite
-/// `x` made `r` NaN and the formula does not oscillate (see [`Activation`]).
+/// `x` made `r` NaN and `a` does not oscillate toward it (see [`Activation`]). The
+/// question is asked only then, off the path every finite input takes.
 #[inline(always)]
-fn at_infinity<T: Real>(oscillates: bool, x: T, r: T, f: impl Fn(T) -> T) -> T {
-    if r.is_nan() && x.is_infinite() && !oscillates {
+fn at_infinity<T: Real, A: Activation<T> + ?Sized>(a: &A, x: T, r: T, f: impl Fn(T) -> T) -> T {
+    if r.is_nan() && x.is_infinite() && !a.oscillates_toward(x) {
         f(x.clamp_finite())
     } else {
         r
