@@ -51,7 +51,7 @@
 // Coefficients are written with the digits the fit produced; they round to the intended f32.
 #![allow(clippy::excessive_precision)]
 
-use crate::math::f64::sel as f64_sel;
+use crate::math::f64::{overflowed_as_max, sel as f64_sel};
 
 /// `1.5 · 2^23`: adding it rounds an `f32` of magnitude below 2^22 to an integer, and leaves
 /// that integer in the low mantissa bits.
@@ -152,27 +152,25 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn gauss_mul(u: f32, v: f32) -> f32 {
     // Past the clamp an exact 0 (`x * exp(-(x * x))` was inf at x = inf with e^-220
-    // there), and its product with an infinite `v` ±0, as f64's is: such a `v` is a
-    // polynomial in `u` that overflowed (`1 - 2x²` at x = 1e19), against which
-    // `e^(-u²)` still wins; `0 · inf` would be NaN for a finite input.
+    // there), and its product with an infinite `v` ±0, as f64's is (`1 - 2x²`
+    // overflows at x = 1e19; see `overflowed_as_max`).
     let a = f64::from(u);
     let big = a * a > GAUSS_WIDE_LIMIT;
     let g = f64_sel(big, 0.0, gauss_wide(u));
     let v = f64::from(v);
-    (g * f64_sel(big, v.clamp(-f64::MAX, f64::MAX), v)) as f32
+    (g * f64_sel(big, overflowed_as_max(v), v)) as f32
 }
 
 /// `erfc(u) · v` from `erfc_wide`, rounded once: `erfc(u)` alone is subnormal for
 /// `u > 9.2`, where a factor `v` above 1 would magnify its rounding (gelu was 6.7 ULP
 /// off at x = -13.145, its f' 8.3 at -13.304, when `erfc` was rounded first). Past
 /// `u = 14`, `erfc(u) · v` is below half the smallest subnormal for every `f32` `v`
-/// and is taken as `0 · v`, ±0 also for an infinite `v` (see `gauss_mul`); NaN stays
-/// NaN.
+/// and is taken as `0 · v`, ±0 also for an infinite `v` (`overflowed_as_max`); NaN
+/// stays NaN.
 #[inline(always)]
 pub fn erfc_mul(u: f32, v: f32) -> f32 {
-    // Past u = 14 an infinite `v` counts as ±MAX, as in `gauss_mul`: ±0, not NaN.
     let v = f64::from(v);
-    (erfc_wide(u) * f64_sel(u >= 14.0, v.clamp(-f64::MAX, f64::MAX), v)) as f32
+    (erfc_wide(u) * f64_sel(u >= 14.0, overflowed_as_max(v), v)) as f32
 }
 
 /// The rounding error of the product, `a·b - fl(a·b)`: the DSL's `mul_err(a, b)`.

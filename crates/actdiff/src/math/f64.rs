@@ -143,21 +143,30 @@ pub fn mul_err(a: f64, b: f64) -> f64 {
     sel(big && !p.is_nan(), 0.0, e)
 }
 
+/// `v`, an infinity taken as ±MAX (NaN stays NaN): the factor `v` of `gauss_mul` and
+/// `erfc_mul`, in both types, where the function is 0 to the type past its clamp. An
+/// infinite `v` there is a polynomial in `u` that overflowed (`1 - 2x²` in the
+/// derivative of `x·e^(-x²)` at `x = MAX`), which the function outweighs: the product
+/// is ±0, not `0 · inf` = NaN for a finite input.
+#[inline(always)]
+pub(crate) fn overflowed_as_max(v: f64) -> f64 {
+    v.clamp(-f64::MAX, f64::MAX)
+}
+
 /// `gauss(u) · v` with `gauss(u)` unrounded (as `mul_scaled`): one rounding where
 /// the result is normal, even where `gauss(u)` alone would be subnormal (`|u| > 26.6`,
 /// gelu's derivatives below `x = -37.6`, whose products with `x` magnify that
 /// rounding), or 0 (`|u| > 27.3`: gelu'' is -5e-323 at x = -38.69, where `u = 27.36`,
 /// and was 0 when the product stopped there too). Beyond `|u| = 33` the product of 0,
-/// which is the value's rounding for every `|v| < 2^496`; an infinite `v` there is
-/// taken as ±MAX (a polynomial in `u` that overflowed, `1 - 2x²` in the derivative of
-/// `x·e^(-x²)` at `x = MAX`, against which `e^(-u²)` still wins), so that the product
-/// is ±0 rather than `0 · inf`, NaN for a finite input. NaN stays NaN.
+/// which is the value's rounding for every `|v| < 2^496`, and ±0 for an infinite `v`
+/// too (a polynomial in `u` that overflowed, which the Gaussian outweighs), not NaN.
+/// NaN stays NaN.
 #[inline(always)]
 pub fn gauss_mul(u: f64, v: f64) -> f64 {
     let (m, k) = gauss_parts(u, GAUSS_MUL_LIMIT);
     sel(
         u.abs() > GAUSS_MUL_LIMIT,
-        0.0 * v.clamp(-f64::MAX, f64::MAX),
+        0.0 * overflowed_as_max(v),
         mul_scaled(m, k, v),
     )
 }
@@ -691,13 +700,13 @@ fn erfc_given_tail(x: f64, tail: f64) -> f64 {
 /// `mul_scaled`): one rounding where the result is normal, even where `erfc(u)`
 /// alone would be subnormal (`u > 26.5`, gelu's left tail below `x = -37.5`, whose
 /// products with `x` magnify that rounding). Elsewhere, and beyond `u = 28` where
-/// `erfc(u)` is 0 to f64, the product of the rounded `erfc(u)`; there an infinite `v`
-/// counts as ±MAX, as in [`gauss_mul`], so the product is ±0, not NaN.
+/// `erfc(u)` is 0 to f64, the product of the rounded `erfc(u)`, ±0 there for an
+/// infinite `v` too, as in [`gauss_mul`].
 #[inline(always)]
 pub fn erfc_mul(u: f64, v: f64) -> f64 {
     // One tail for both: erfc(|u|) is the tail at u's magnitude.
     let (m, k) = erfc_tail_parts(clamp(u.abs(), 0.5, 28.0));
-    let v_far = sel(u > 28.0, v.clamp(-f64::MAX, f64::MAX), v);
+    let v_far = sel(u > 28.0, overflowed_as_max(v), v);
     let plain = erfc_given_tail(u, scale(m, k)) * v_far;
     sel((0.5..=28.0).contains(&u), mul_scaled(m, k, v), plain)
 }
